@@ -1,0 +1,1 @@
+//! Actors, events, quotes, dates, places and positions from analysed text.

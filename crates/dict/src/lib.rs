@@ -1,0 +1,1 @@
+//! Dictionary formats, compiled actor/agent/verb tables and time-bounded roles.

@@ -1,0 +1,13 @@
+//! Tagger, lemmatiser and dependency parser for dyad, with their training.
+//!
+//! Models are linear (averaged perceptron over hashed feature templates),
+//! trained on Universal Dependencies treebanks by `dyad train`, stored as
+//! versioned binary files and loaded once, read-only, shared across threads.
+
+pub mod conllu;
+mod error;
+pub mod hash;
+pub mod model;
+pub mod perceptron;
+
+pub use error::{Error, Result};

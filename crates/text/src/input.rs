@@ -1,0 +1,1 @@
+//! Reading documents: plain text, JSON Lines, HTML. (Placeholder.)
