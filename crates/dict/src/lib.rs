@@ -1,1 +1,3 @@
 //! Dictionary formats, compiled actor/agent/verb tables and time-bounded roles.
+
+pub mod ontology;
