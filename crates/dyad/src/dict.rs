@@ -1,0 +1,333 @@
+//! `dyad dict ...`: import, compile, check and look up dictionaries.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use clap::Subcommand;
+use dyad_dict::{DateRule, Dictionary, Scratch, Severity};
+use dyad_text::Date;
+
+#[derive(Subcommand)]
+pub enum DictCommand {
+    /// Convert TABARI / PETRARCH (Phoenix) dictionaries into dyad's own format.
+    Import {
+        /// Directories, dictionary files or TABARI .project files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Directory to write the dyad-format files to.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Compile dictionary layers into one binary file. Later layers win over earlier ones
+    /// on the dates they cover.
+    Compile {
+        /// Layers, lowest priority first: directories, files or TABARI .project files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The compiled file to write (atomically).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Lint dictionaries (or check a compiled .dyd file); exits non-zero on errors.
+    Check {
+        /// Layers (directories or files), or one compiled .dyd file.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Print warnings too, not just errors.
+        #[arg(long)]
+        warnings: bool,
+    },
+    /// Show what a phrase resolves to on a date, and why.
+    Lookup {
+        /// The phrase ("Mark Rutte", "Russian President").
+        text: String,
+        /// The date (YYYY-MM-DD).
+        #[arg(long)]
+        date: String,
+        /// Compiled dictionary (default: dictionaries/default.dyd).
+        #[arg(long)]
+        dict: Option<PathBuf>,
+    },
+    /// Entry counts of a compiled dictionary and how long it takes to load.
+    Stats {
+        /// Compiled dictionary (default: dictionaries/default.dyd).
+        #[arg(long)]
+        dict: Option<PathBuf>,
+        /// Load it this many times and report the fastest and median load.
+        #[arg(long, default_value_t = 20)]
+        repeat: u32,
+    },
+}
+
+/// The default compiled dictionary: `$DYAD_DICT`, else `dictionaries/default.dyd` in the
+/// current directory, else the one in the source tree this binary was built from.
+fn default_dict() -> PathBuf {
+    if let Some(p) = std::env::var_os("DYAD_DICT") {
+        return PathBuf::from(p);
+    }
+    let local = PathBuf::from("dictionaries/default.dyd");
+    if local.exists() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dictionaries/default.dyd")
+}
+
+/// Runs a `dyad dict` command; returns the process exit code.
+pub fn run(cmd: DictCommand) -> anyhow::Result<i32> {
+    match cmd {
+        DictCommand::Import { inputs, out } => import(&inputs, &out),
+        DictCommand::Compile { inputs, output } => compile(&inputs, &output),
+        DictCommand::Check { inputs, warnings } => check(&inputs, warnings),
+        DictCommand::Lookup { text, date, dict } => lookup(&text, &date, &dict.unwrap_or_else(default_dict)),
+        DictCommand::Stats { dict, repeat } => stats(&dict.unwrap_or_else(default_dict), repeat),
+    }
+}
+
+/// Dictionary errors carry their own `error:` rendering with a caret: print them as they are.
+fn report(e: dyad_dict::Error) -> i32 {
+    eprintln!("{e}");
+    1
+}
+
+fn import(inputs: &[PathBuf], out: &Path) -> anyhow::Result<i32> {
+    let rep = match dyad_dict::import(inputs, out) {
+        Ok(r) => r,
+        Err(e) => return Ok(report(e)),
+    };
+    for f in &rep.fixes {
+        eprintln!("fixed {}:{}: `{}` -> `{}` ({})", f.file, f.line, f.before, f.after, f.why);
+    }
+    for w in &rep.warnings {
+        eprintln!("{}", w.short());
+    }
+    for n in &rep.notes {
+        eprintln!("note: {n}");
+    }
+    for (path, kind, n, src) in &rep.written {
+        println!("wrote {path}: {n} {} entries from {src}", kind.extension());
+    }
+    println!(
+        "{} files written; {} repairs, {} lines skipped or read with a warning, {} entries adjusted to dyad's rules",
+        rep.written.len(),
+        rep.fixes.len(),
+        rep.warnings.len(),
+        rep.notes.len()
+    );
+    Ok(0)
+}
+
+fn compile(inputs: &[PathBuf], output: &Path) -> anyhow::Result<i32> {
+    let t0 = Instant::now();
+    let loaded = match dyad_dict::load_layers(inputs) {
+        Ok(l) => l,
+        Err(e) => return Ok(report(e)),
+    };
+    let skipped = loaded.warnings.len();
+    let bytes = match dyad_dict::compile_to_file(&loaded.set, output) {
+        Ok(n) => n,
+        Err(e) => return Ok(report(e)),
+    };
+    let d = Dictionary::open(output).with_context(|| format!("re-reading {}", output.display()))?;
+    let s = d.stats();
+    println!(
+        "wrote {} ({bytes} bytes) in {:.0?}: {} layers, {} files; {} actors ({} names, {} roles), {} agents ({} forms), \
+         {} verb blocks ({} verbs, {} forms, {} patterns, {} synsets), {} discards, {} issues",
+        output.display(),
+        t0.elapsed(),
+        s.layers,
+        s.files,
+        s.actors,
+        s.actor_phrases,
+        s.roles,
+        s.agents,
+        s.agent_phrases,
+        s.verb_blocks,
+        s.verbs,
+        s.verb_forms,
+        s.patterns,
+        s.synsets,
+        s.discards,
+        s.issues
+    );
+    if skipped > 0 {
+        println!(
+            "{skipped} source lines were skipped or read with a warning (see `dyad dict check --warnings`)"
+        );
+    }
+    Ok(0)
+}
+
+fn check(inputs: &[PathBuf], warnings: bool) -> anyhow::Result<i32> {
+    let compiled = inputs.len() == 1 && inputs[0].extension().is_some_and(|e| e == "dyd");
+    let findings = if compiled {
+        match Dictionary::open(&inputs[0]) {
+            Ok(d) => dyad_dict::check_dictionary(&d),
+            Err(e) => return Ok(report(e)),
+        }
+    } else {
+        let loaded = match dyad_dict::load_layers(inputs) {
+            Ok(l) => l,
+            Err(e) => return Ok(report(e)),
+        };
+        let mut f = loaded.warnings.clone();
+        f.extend(dyad_dict::check(&loaded.set));
+        f
+    };
+    let errors = findings.iter().filter(|d| d.severity == Severity::Error).count();
+    let warns = findings.len() - errors;
+    for d in &findings {
+        if warnings || d.severity == Severity::Error {
+            println!("{}", d.short());
+        }
+    }
+    eprintln!(
+        "{errors} errors, {warns} warnings{}",
+        if warnings { "" } else { " (show them with --warnings)" }
+    );
+    Ok(if errors > 0 { 1 } else { 0 })
+}
+
+fn open(path: &Path) -> anyhow::Result<Dictionary> {
+    let d = Dictionary::open(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if d.is_stale() {
+        eprintln!(
+            "warning: {} was compiled under a different tokenizer; recompile it with `dyad dict compile`",
+            path.display()
+        );
+    }
+    Ok(d)
+}
+
+fn lookup(text: &str, date: &str, path: &Path) -> anyhow::Result<i32> {
+    let date: Date = date.parse().map_err(|e| anyhow::anyhow!("--date: {e}"))?;
+    let d = open(path)?;
+    let mut seg = dyad_text::Segmented::default();
+    seg.segment(text);
+    let toks: Vec<&str> = seg.tokens.iter().map(|t| t.text(text)).collect();
+    if toks.is_empty() {
+        bail!("nothing to look up");
+    }
+    let mut scratch = Scratch::default();
+    let mut sent = d.sentence(&toks, &mut scratch);
+    let whole = sent.actor_at(0).filter(|m| m.end() == toks.len());
+    if let Some(m) = whole {
+        let r = m.resolve(date);
+        let code = if r.codes.is_empty() { "no code".to_string() } else { r.codes.join("/") };
+        println!("{text:?} on {date}: {code}");
+        println!("  entry: `{}` ({}), layer {}", r.actor.name(), r.actor.origin(), r.actor.layer());
+        match r.phrase.linked_from() {
+            Some(p) => println!(
+                "  matched: `{}` ({}), linked to this newer entry of the same name",
+                p.text(),
+                p.origin()
+            ),
+            None => println!("  matched: `{}` ({})", r.phrase.text(), r.phrase.origin()),
+        }
+        match (&r.role, r.rule) {
+            (Some(role), DateRule::Dated) => {
+                println!(
+                    "  rule: the dated role {} {} covers the date ({})",
+                    role.code_text(),
+                    role.range_text(),
+                    role.origin()
+                )
+            }
+            (Some(role), DateRule::Fallback) => println!(
+                "  rule: no dated role covers the date; the fallback role {} applies ({})",
+                role.code_text(),
+                role.origin()
+            ),
+            _ => println!("  rule: no role of this entry applies on that date"),
+        }
+        if let Some(role) = &r.role {
+            if !role.note().is_empty() {
+                println!("  role: {}", role.note());
+            }
+            if !role.source().is_empty() {
+                println!("  source restriction: {}", role.source());
+            }
+        }
+        println!("  roles of this entry:");
+        for role in r.actor.roles() {
+            let mark =
+                if r.role.is_some_and(|x| x.origin() == role.origin() && x.range_text() == role.range_text())
+                {
+                    "*"
+                } else {
+                    " "
+                };
+            let range = if role.dated() { role.range_text() } else { "..  (fallback)".to_string() };
+            let note = if role.note().is_empty() { String::new() } else { format!("  {}", role.note()) };
+            println!("   {mark} {} {range}{note}  ({})", role.code_text(), role.origin());
+        }
+        let others: Vec<_> = m.phrases().filter(|p| p.actor().index() != r.actor.index()).collect();
+        if !others.is_empty() {
+            println!("  other entries with this name (lower priority or not covering the date):");
+            for p in others {
+                let a = p.actor();
+                let on = match a.role_on(date) {
+                    Some((role, _)) => format!("{} {}", role.code_text(), role.range_text()),
+                    None => "no code".into(),
+                };
+                println!("    `{}` ({}), layer {}: on {date} {on}", a.name(), a.origin(), a.layer());
+            }
+        }
+        return Ok(0);
+    }
+    match sent.compose(0, toks.len(), date) {
+        Some(c) => {
+            println!("{text:?} on {date}: {}", c.code);
+            if let Some((m, r)) = &c.actor {
+                let code = if r.codes.is_empty() { "no code".to_string() } else { r.codes.join("/") };
+                println!("  actor: tokens {}..{} -> {code}: {}", m.start(), m.end(), r.explain());
+            }
+            for g in &c.agents {
+                let a = g.agent();
+                println!(
+                    "  agent: `{}` (tokens {}..{}) -> {} ({})",
+                    g.text(),
+                    g.start,
+                    g.end,
+                    a.code_text(),
+                    g.origin()
+                );
+            }
+            Ok(0)
+        }
+        None => {
+            println!("{text:?} on {date}: no dictionary entry matches");
+            Ok(1)
+        }
+    }
+}
+
+fn stats(path: &Path, repeat: u32) -> anyhow::Result<i32> {
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..repeat.max(1) {
+        let t0 = Instant::now();
+        let d = Dictionary::open(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+        times.push(t0.elapsed());
+        last = Some(d);
+    }
+    times.sort();
+    let Some(d) = last else { bail!("no load") };
+    let s = d.stats();
+    println!("{}: {} bytes, {} layers, {} source files", path.display(), s.bytes, s.layers, s.files);
+    println!("  actors {} (names and aliases {}, roles {})", s.actors, s.actor_phrases, s.roles);
+    println!("  agents {} (forms {})", s.agents, s.agent_phrases);
+    println!(
+        "  verb blocks {} (verbs {}, forms {}, patterns {}, synsets {})",
+        s.verb_blocks, s.verbs, s.verb_forms, s.patterns, s.synsets
+    );
+    println!("  discards {}, issues {}, words {}", s.discards, s.issues, s.words);
+    println!(
+        "  load (read + validate), {} runs: fastest {:.2?}, median {:.2?}{}",
+        times.len(),
+        times[0],
+        times[times.len() / 2],
+        if d.is_stale() { "; STALE: compiled under a different tokenizer" } else { "" }
+    );
+    Ok(0)
+}
