@@ -54,6 +54,7 @@ tables! {
     Meta = b"META" [Raw, Raw, Raw];
     File = b"FILE" [Str, Raw, Raw, Raw];
     Word = b"WORD" [Str];
+    WordHash = b"WHSH" [OptRef(T::Word)];
     ANode = b"ANOD" [Range(T::AEdge), Count, Range(T::AHit), Count, Raw];
     AEdge = b"AEDG" [Ref(T::Word), Raw, Ref(T::ANode)];
     AHit = b"AHIT" [Ref(T::APhrase)];
@@ -95,6 +96,18 @@ tables! {
 
 const STR_OFFSETS: &[u8; 4] = b"STRO";
 const STR_BLOB: &[u8; 4] = b"STRB";
+
+/// FNV-1a, the hash of the word table (`WHSH`: open addressing, linear probing, a power
+/// of two slots, [`NONE`] for empty).
+#[inline]
+pub(crate) fn word_hash(w: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in w {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
 
 pub(crate) fn width(t: T) -> usize {
     schema(t).len()
@@ -258,6 +271,10 @@ impl Reader {
             }
             tables[t as usize] = s;
         }
+        let slots = tables[T::WordHash as usize].len / 4;
+        if slots != 0 && !slots.is_power_of_two() {
+            return Err(corrupt("word hash size is not a power of two".into()));
+        }
         if str_offsets.len % 4 != 0 || str_offsets.len < 4 {
             return Err(corrupt("string table is malformed".into()));
         }
@@ -280,28 +297,42 @@ impl Reader {
             }
             prev = o;
         }
+        let mut lens = [0u32; N_TABLES];
+        for t in ALL {
+            lens[t as usize] = self.len(t);
+        }
+        let n_strs = self.n_strs as u64;
         for t in ALL {
             let fields = schema(t);
-            let n = self.len(t);
-            for rec in 0..n {
-                for (fi, f) in fields.iter().enumerate() {
-                    let v = self.get(t, rec, fi);
-                    let ok = match *f {
-                        F::Raw | F::Count => true,
-                        F::Str => (v as usize) < self.n_strs,
-                        F::OptStr => v == NONE || (v as usize) < self.n_strs,
-                        F::Ref(to) => v < self.len(to),
-                        F::OptRef(to) => v == NONE || v < self.len(to),
-                        F::Range(to) => {
-                            let count = self.get(t, rec, fi + 1);
-                            v.checked_add(count).is_some_and(|e| e <= self.len(to))
-                        }
-                    };
-                    if !ok {
-                        return Err(format!(
-                            "record {rec} of table {t:?}, field {fi}: reference {v} out of range"
-                        ));
+            let w = fields.len();
+            let s = self.tables[t as usize];
+            let data = self.bytes.get(s.off..s.off + s.len).ok_or("table out of range")?;
+            // Per checked field, one tight pass over its column for the largest value (or range
+            // end), then one comparison. NONE counts as 0 in optional fields.
+            let col = |fi: usize| {
+                data.chunks_exact(4 * w).map(move |c| {
+                    c.get(fi * 4..fi * 4 + 4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                })
+            };
+            for (fi, f) in fields.iter().enumerate() {
+                let (m, limit) = match *f {
+                    F::Raw | F::Count => continue,
+                    F::Str => (col(fi).map(|v| u64::from(v) + 1).max(), n_strs),
+                    F::OptStr => {
+                        (col(fi).map(|v| if v == NONE { 0 } else { u64::from(v) + 1 }).max(), n_strs)
                     }
+                    F::Ref(to) => (col(fi).map(|v| u64::from(v) + 1).max(), u64::from(lens[to as usize])),
+                    F::OptRef(to) => (
+                        col(fi).map(|v| if v == NONE { 0 } else { u64::from(v) + 1 }).max(),
+                        u64::from(lens[to as usize]),
+                    ),
+                    F::Range(to) => (
+                        col(fi).zip(col(fi + 1)).map(|(a, n)| u64::from(a) + u64::from(n)).max(),
+                        u64::from(lens[to as usize]),
+                    ),
+                };
+                if m.unwrap_or(0) > limit {
+                    return Err(format!("table {t:?}, field {fi}: a reference points outside its table"));
                 }
             }
         }
@@ -327,16 +358,19 @@ impl Reader {
     /// String `id` ("" when out of range or for [`NONE`]).
     #[inline]
     pub fn str(&self, id: u32) -> &str {
+        std::str::from_utf8(self.str_bytes(id)).unwrap_or("")
+    }
+
+    /// The bytes of string `id` (for comparisons in hot loops: no UTF-8 check).
+    #[inline]
+    pub fn str_bytes(&self, id: u32) -> &[u8] {
         if id as usize >= self.n_strs {
-            return "";
+            return &[];
         }
         let at = self.str_offsets.off + id as usize * 4;
-        let (Some(a), Some(b)) = (u32_at(&self.bytes, at), u32_at(&self.bytes, at + 4)) else { return "" };
+        let (Some(a), Some(b)) = (u32_at(&self.bytes, at), u32_at(&self.bytes, at + 4)) else { return &[] };
         let base = self.blob.off;
-        self.bytes
-            .get(base + a as usize..base + b as usize)
-            .and_then(|s| std::str::from_utf8(s).ok())
-            .unwrap_or("")
+        self.bytes.get(base + a as usize..base + b as usize).unwrap_or(&[])
     }
 
     pub fn size(&self) -> usize {

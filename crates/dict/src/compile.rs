@@ -270,6 +270,18 @@ pub fn compile(set: &DictSet) -> Result<Vec<u8>> {
         w.push(T::Word, &[s]);
         ids.insert(word.clone(), i as u32);
     }
+    let slots = (keys.words.len() * 2).next_power_of_two().max(1);
+    let mut hash = vec![NONE; slots];
+    for (i, word) in keys.words.iter().enumerate() {
+        let mut at = crate::bin::word_hash(word.as_bytes()) as usize & (slots - 1);
+        while hash[at] != NONE {
+            at = (at + 1) & (slots - 1);
+        }
+        hash[at] = i as u32;
+    }
+    for h in hash {
+        w.push(T::WordHash, &[h]);
+    }
     let fp = tokenizer_fingerprint();
     let layers = set.files.iter().map(|f| f.layer + 1).max().unwrap_or(0);
     w.push(T::Meta, &[fp as u32, (fp >> 32) as u32, layers]);

@@ -171,16 +171,23 @@ impl Dictionary {
         Sentence { d: self, s: scratch }
     }
 
-    /// The id of a normalised word, by binary search in the sorted word table.
+    /// The id of a normalised word (hash table; at most one pass over it on a damaged file).
     fn word_id(&self, w: &str) -> Option<u32> {
-        let (mut lo, mut hi) = (0u32, self.r.len(T::Word));
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            match self.r.str(self.r.get(T::Word, mid, 0)).cmp(w) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
+        let slots = self.r.len(T::WordHash);
+        if slots == 0 {
+            return None;
+        }
+        let mask = slots - 1;
+        let mut at = crate::bin::word_hash(w.as_bytes()) & mask;
+        for _ in 0..slots {
+            let id = self.r.get(T::WordHash, at, 0);
+            if id == NONE {
+                return None;
             }
+            if self.r.str_bytes(self.r.get(T::Word, id, 0)) == w.as_bytes() {
+                return Some(id);
+            }
+            at = (at + 1) & mask;
         }
         None
     }
@@ -307,6 +314,36 @@ impl<'d> Sentence<'d, '_> {
         let start = if i == 0 { 0 } else { self.s.ends.get(i - 1).copied().unwrap_or(0) as usize };
         let end = self.s.ends.get(i).copied().unwrap_or(0) as usize;
         self.s.norm.get(start..end).unwrap_or("")
+    }
+
+    /// The word id of token `i` (`None` when no dictionary phrase or pattern uses the word);
+    /// compare with [`Item::Word`]'s `word`.
+    pub fn word_id(&self, i: usize) -> Option<u32> {
+        self.s.ids.get(i).copied().filter(|&id| id != NONE)
+    }
+
+    /// Whether token `i` matches a pattern word (`stem`: the token only has to start with it).
+    pub fn token_matches(&self, i: usize, word: u32, stem: bool) -> bool {
+        if self.word_id(i) == Some(word) {
+            return true;
+        }
+        stem && self.norm(i).starts_with(self.d.word(word))
+    }
+
+    /// Whether token `i` is in the preposition list.
+    pub fn is_preposition(&self, i: usize) -> bool {
+        let n = self.norm(i);
+        let r = &self.d.r;
+        let (mut lo, mut hi) = (0u32, r.len(T::Prep));
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match r.str(r.get(T::Prep, mid, 0)).cmp(n) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return true,
+            }
+        }
+        false
     }
 
     /// Calls `f(target, stem_edge)` for each edge of `node` that token `pos` can follow;

@@ -238,6 +238,12 @@ fn verbs_patterns_discards_issues() {
     assert_eq!(syn.members().collect::<Vec<_>>(), ["dollar", "dollars"]);
     let ids = syn.member_words().nth(1).unwrap();
     assert_eq!(d.word(ids[0]), "dollars");
+    let dollar = syn.member_words().next().unwrap()[0];
+    assert_eq!(d.word(dollar), "dollar");
+    assert!(s.token_matches(3, ids[0], false), "`dollars` is the word `dollars`");
+    assert!(!s.token_matches(3, dollar, false));
+    assert!(s.token_matches(3, dollar, true), "`dollars` starts with the stem `dollar`");
+    assert_eq!(s.word_id(3), Some(ids[0]));
     assert!(s.verb_at(2).is_none(), "`over` is not the verb");
     assert!(s.verb_at(0).is_none());
     let disc = s.discard().unwrap();

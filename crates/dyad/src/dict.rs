@@ -57,6 +57,9 @@ pub enum DictCommand {
         /// Load it this many times and report the fastest and median load.
         #[arg(long, default_value_t = 20)]
         repeat: u32,
+        /// Also time actor and agent lookups at every token of this text file.
+        #[arg(long)]
+        text: Option<PathBuf>,
     },
 }
 
@@ -80,7 +83,9 @@ pub fn run(cmd: DictCommand) -> anyhow::Result<i32> {
         DictCommand::Compile { inputs, output } => compile(&inputs, &output),
         DictCommand::Check { inputs, warnings } => check(&inputs, warnings),
         DictCommand::Lookup { text, date, dict } => lookup(&text, &date, &dict.unwrap_or_else(default_dict)),
-        DictCommand::Stats { dict, repeat } => stats(&dict.unwrap_or_else(default_dict), repeat),
+        DictCommand::Stats { dict, repeat, text } => {
+            stats(&dict.unwrap_or_else(default_dict), repeat, text.as_deref())
+        }
     }
 }
 
@@ -302,7 +307,35 @@ fn lookup(text: &str, date: &str, path: &Path) -> anyhow::Result<i32> {
     }
 }
 
-fn stats(path: &Path, repeat: u32) -> anyhow::Result<i32> {
+/// Times actor and agent lookups at every token of `text`; returns (tokens, actor
+/// phrases, agent phrases, seconds per pass).
+fn time_lookups(d: &Dictionary, text: &str) -> (usize, usize, usize, f64) {
+    let mut seg = dyad_text::Segmented::default();
+    seg.segment(text);
+    let mut scratch = Scratch::default();
+    let pass = |scratch: &mut Scratch| {
+        let (mut actors, mut agents) = (0, 0);
+        for i in 0..seg.sentences.len() {
+            let toks = seg.sentence_tokens(i).iter().map(|t| t.text(text));
+            let mut s = d.sentence(toks, scratch);
+            actors += s.actors().len();
+            for t in 0..s.len() {
+                agents += usize::from(s.agent_at(t).is_some());
+            }
+        }
+        (actors, agents)
+    };
+    let (actors, agents) = pass(&mut scratch);
+    let t0 = Instant::now();
+    let mut runs = 0u32;
+    while runs < 3 || t0.elapsed().as_millis() < 300 {
+        pass(&mut scratch);
+        runs += 1;
+    }
+    (seg.tokens.len(), actors, agents, t0.elapsed().as_secs_f64() / f64::from(runs))
+}
+
+fn stats(path: &Path, repeat: u32, text: Option<&Path>) -> anyhow::Result<i32> {
     let mut times = Vec::new();
     let mut last = None;
     for _ in 0..repeat.max(1) {
@@ -329,5 +362,16 @@ fn stats(path: &Path, repeat: u32) -> anyhow::Result<i32> {
         times[times.len() / 2],
         if d.is_stale() { "; STALE: compiled under a different tokenizer" } else { "" }
     );
+    if let Some(t) = text {
+        let body = std::fs::read_to_string(t).with_context(|| format!("reading {}", t.display()))?;
+        let (tokens, actors, agents, secs) = time_lookups(&d, &body);
+        println!(
+            "  lookups on {}: {tokens} tokens, {actors} actor phrases, {agents} agent phrases; \
+             {:.0} µs per pass, {:.2} M tokens/s (one core)",
+            t.display(),
+            secs * 1e6,
+            tokens as f64 / secs / 1e6
+        );
+    }
     Ok(0)
 }
