@@ -124,6 +124,18 @@ pub fn check(set: &DictSet) -> Vec<Diagnostic> {
         let (first_actor, first_loc) = uses[0];
         for &(ai, loc) in &uses[1..] {
             if ai == first_actor {
+                // Spellings that only differ in case, accents or full stops ("Jose" beside
+                // "José") are deliberate and harmless; report real repeats only.
+                let a = &set.actors[ai];
+                let text_at = |l: Loc| {
+                    std::iter::once((&a.name, a.loc))
+                        .chain(a.aliases.iter().map(|x| (&x.phrase, x.loc)))
+                        .find(|(_, pl)| *pl == l)
+                        .map(|(p, _)| p.to_dyad())
+                };
+                if text_at(loc) != text_at(first_loc) {
+                    continue;
+                }
                 push(
                     Severity::Warning,
                     loc,

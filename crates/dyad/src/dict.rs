@@ -1,5 +1,6 @@
 //! `dyad dict ...`: import, compile, check and look up dictionaries.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -7,6 +8,15 @@ use anyhow::{bail, Context};
 use clap::Subcommand;
 use dyad_dict::{DateRule, Dictionary, Scratch, Severity};
 use dyad_text::Date;
+
+/// `println!` that ends the command quietly (exit 0) when stdout is closed (`| head`).
+macro_rules! out {
+    ($($t:tt)*) => {
+        if writeln!(std::io::stdout().lock(), $($t)*).is_err() {
+            return Ok(0);
+        }
+    };
+}
 
 #[derive(Subcommand)]
 pub enum DictCommand {
@@ -110,9 +120,9 @@ fn import(inputs: &[PathBuf], out: &Path) -> anyhow::Result<i32> {
         eprintln!("note: {n}");
     }
     for (path, kind, n, src) in &rep.written {
-        println!("wrote {path}: {n} {} entries from {src}", kind.extension());
+        out!("wrote {path}: {n} {} entries from {src}", kind.extension());
     }
-    println!(
+    out!(
         "{} files written; {} repairs, {} lines skipped or read with a warning, {} entries adjusted to dyad's rules",
         rep.written.len(),
         rep.fixes.len(),
@@ -135,7 +145,7 @@ fn compile(inputs: &[PathBuf], output: &Path) -> anyhow::Result<i32> {
     };
     let d = Dictionary::open(output).with_context(|| format!("re-reading {}", output.display()))?;
     let s = d.stats();
-    println!(
+    out!(
         "wrote {} ({bytes} bytes) in {:.0?}: {} layers, {} files; {} actors ({} names, {} roles), {} agents ({} forms), \
          {} verb blocks ({} verbs, {} forms, {} patterns, {} synsets), {} discards, {} issues",
         output.display(),
@@ -156,9 +166,7 @@ fn compile(inputs: &[PathBuf], output: &Path) -> anyhow::Result<i32> {
         s.issues
     );
     if skipped > 0 {
-        println!(
-            "{skipped} source lines were skipped or read with a warning (see `dyad dict check --warnings`)"
-        );
+        out!("{skipped} source lines were skipped or read with a warning (see `dyad dict check --warnings`)");
     }
     Ok(0)
 }
@@ -183,7 +191,7 @@ fn check(inputs: &[PathBuf], warnings: bool) -> anyhow::Result<i32> {
     let warns = findings.len() - errors;
     for d in &findings {
         if warnings || d.severity == Severity::Error {
-            println!("{}", d.short());
+            out!("{}", d.short());
         }
     }
     eprintln!(
@@ -219,41 +227,41 @@ fn lookup(text: &str, date: &str, path: &Path) -> anyhow::Result<i32> {
     if let Some(m) = whole {
         let r = m.resolve(date);
         let code = if r.codes.is_empty() { "no code".to_string() } else { r.codes.join("/") };
-        println!("{text:?} on {date}: {code}");
-        println!("  entry: `{}` ({}), layer {}", r.actor.name(), r.actor.origin(), r.actor.layer());
+        out!("{text:?} on {date}: {code}");
+        out!("  entry: `{}` ({}), layer {}", r.actor.name(), r.actor.origin(), r.actor.layer());
         match r.phrase.linked_from() {
-            Some(p) => println!(
+            Some(p) => out!(
                 "  matched: `{}` ({}), linked to this newer entry of the same name",
                 p.text(),
                 p.origin()
             ),
-            None => println!("  matched: `{}` ({})", r.phrase.text(), r.phrase.origin()),
+            None => out!("  matched: `{}` ({})", r.phrase.text(), r.phrase.origin()),
         }
         match (&r.role, r.rule) {
             (Some(role), DateRule::Dated) => {
-                println!(
+                out!(
                     "  rule: the dated role {} {} covers the date ({})",
                     role.code_text(),
                     role.range_text(),
                     role.origin()
                 )
             }
-            (Some(role), DateRule::Fallback) => println!(
+            (Some(role), DateRule::Fallback) => out!(
                 "  rule: no dated role covers the date; the fallback role {} applies ({})",
                 role.code_text(),
                 role.origin()
             ),
-            _ => println!("  rule: no role of this entry applies on that date"),
+            _ => out!("  rule: no role of this entry applies on that date"),
         }
         if let Some(role) = &r.role {
             if !role.note().is_empty() {
-                println!("  role: {}", role.note());
+                out!("  role: {}", role.note());
             }
             if !role.source().is_empty() {
-                println!("  source restriction: {}", role.source());
+                out!("  source restriction: {}", role.source());
             }
         }
-        println!("  roles of this entry:");
+        out!("  roles of this entry:");
         for role in r.actor.roles() {
             let mark =
                 if r.role.is_some_and(|x| x.origin() == role.origin() && x.range_text() == role.range_text())
@@ -264,32 +272,32 @@ fn lookup(text: &str, date: &str, path: &Path) -> anyhow::Result<i32> {
                 };
             let range = if role.dated() { role.range_text() } else { "..  (fallback)".to_string() };
             let note = if role.note().is_empty() { String::new() } else { format!("  {}", role.note()) };
-            println!("   {mark} {} {range}{note}  ({})", role.code_text(), role.origin());
+            out!("   {mark} {} {range}{note}  ({})", role.code_text(), role.origin());
         }
         let others: Vec<_> = m.phrases().filter(|p| p.actor().index() != r.actor.index()).collect();
         if !others.is_empty() {
-            println!("  other entries with this name (lower priority or not covering the date):");
+            out!("  other entries with this name (lower priority or not covering the date):");
             for p in others {
                 let a = p.actor();
                 let on = match a.role_on(date) {
                     Some((role, _)) => format!("{} {}", role.code_text(), role.range_text()),
                     None => "no code".into(),
                 };
-                println!("    `{}` ({}), layer {}: on {date} {on}", a.name(), a.origin(), a.layer());
+                out!("    `{}` ({}), layer {}: on {date} {on}", a.name(), a.origin(), a.layer());
             }
         }
         return Ok(0);
     }
     match sent.compose(0, toks.len(), date) {
         Some(c) => {
-            println!("{text:?} on {date}: {}", c.code);
+            out!("{text:?} on {date}: {}", c.code);
             if let Some((m, r)) = &c.actor {
                 let code = if r.codes.is_empty() { "no code".to_string() } else { r.codes.join("/") };
-                println!("  actor: tokens {}..{} -> {code}: {}", m.start(), m.end(), r.explain());
+                out!("  actor: tokens {}..{} -> {code}: {}", m.start(), m.end(), r.explain());
             }
             for g in &c.agents {
                 let a = g.agent();
-                println!(
+                out!(
                     "  agent: `{}` (tokens {}..{}) -> {} ({})",
                     g.text(),
                     g.start,
@@ -301,7 +309,7 @@ fn lookup(text: &str, date: &str, path: &Path) -> anyhow::Result<i32> {
             Ok(0)
         }
         None => {
-            println!("{text:?} on {date}: no dictionary entry matches");
+            out!("{text:?} on {date}: no dictionary entry matches");
             Ok(1)
         }
     }
@@ -347,15 +355,19 @@ fn stats(path: &Path, repeat: u32, text: Option<&Path>) -> anyhow::Result<i32> {
     times.sort();
     let Some(d) = last else { bail!("no load") };
     let s = d.stats();
-    println!("{}: {} bytes, {} layers, {} source files", path.display(), s.bytes, s.layers, s.files);
-    println!("  actors {} (names and aliases {}, roles {})", s.actors, s.actor_phrases, s.roles);
-    println!("  agents {} (forms {})", s.agents, s.agent_phrases);
-    println!(
+    out!("{}: {} bytes, {} layers, {} source files", path.display(), s.bytes, s.layers, s.files);
+    out!("  actors {} (names and aliases {}, roles {})", s.actors, s.actor_phrases, s.roles);
+    out!("  agents {} (forms {})", s.agents, s.agent_phrases);
+    out!(
         "  verb blocks {} (verbs {}, forms {}, patterns {}, synsets {})",
-        s.verb_blocks, s.verbs, s.verb_forms, s.patterns, s.synsets
+        s.verb_blocks,
+        s.verbs,
+        s.verb_forms,
+        s.patterns,
+        s.synsets
     );
-    println!("  discards {}, issues {}, words {}", s.discards, s.issues, s.words);
-    println!(
+    out!("  discards {}, issues {}, words {}", s.discards, s.issues, s.words);
+    out!(
         "  load (read + validate), {} runs: fastest {:.2?}, median {:.2?}{}",
         times.len(),
         times[0],
@@ -365,7 +377,7 @@ fn stats(path: &Path, repeat: u32, text: Option<&Path>) -> anyhow::Result<i32> {
     if let Some(t) = text {
         let body = std::fs::read_to_string(t).with_context(|| format!("reading {}", t.display()))?;
         let (tokens, actors, agents, secs) = time_lookups(&d, &body);
-        println!(
+        out!(
             "  lookups on {}: {tokens} tokens, {actors} actor phrases, {agents} agent phrases; \
              {:.0} µs per pass, {:.2} M tokens/s (one core)",
             t.display(),
