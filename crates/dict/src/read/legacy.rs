@@ -408,29 +408,39 @@ fn push_comment(v: &mut Vec<String>, c: &str) {
 /// The regular English plural of a word, keeping its case style.
 pub(crate) fn plural(word: &str) -> String {
     let upper = word.chars().any(|c| c.is_uppercase()) && !word.chars().any(|c| c.is_lowercase());
-    let lw = word.to_lowercase();
-    let suffix_from = |s: &str| if upper { s.to_uppercase() } else { s.to_string() };
-    let b = lw.as_bytes();
-    let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
-    if lw.ends_with('y') && b.len() > 1 && !vowel(b[b.len() - 2]) {
-        return format!("{}{}", &word[..word.len() - 1], suffix_from("ies"));
+    let suffix = |s: &str| if upper { s.to_uppercase() } else { s.to_string() };
+    let lw = word.to_ascii_lowercase();
+    if consonant_y(&lw) {
+        return format!("{}{}", without_last(word), suffix("ies"));
     }
-    if lw.ends_with('s') || lw.ends_with('x') || lw.ends_with('z') || lw.ends_with("sh") || lw.ends_with("ch")
-    {
-        return format!("{word}{}", suffix_from("es"));
+    if lw.ends_with(['s', 'x', 'z']) || lw.ends_with("sh") || lw.ends_with("ch") {
+        return format!("{word}{}", suffix("es"));
     }
-    format!("{word}{}", suffix_from("s"))
+    format!("{word}{}", suffix("s"))
+}
+
+/// The word without its last character.
+fn without_last(w: &str) -> &str {
+    w.char_indices().next_back().map_or("", |(i, _)| &w[..i])
+}
+
+fn vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')
+}
+
+/// Ends in a consonant followed by `y` (`army`, not `attorney`).
+fn consonant_y(lw: &str) -> bool {
+    let mut rev = lw.chars().rev();
+    rev.next() == Some('y') && rev.next().is_some_and(|c| !vowel(c))
 }
 
 /// Regular verb forms of `w`: third person, past, gerund.
 pub(crate) fn verb_forms(w: &str) -> [String; 3] {
     let upper = !w.chars().any(|c| c.is_lowercase());
     let s = |x: &str| if upper { x.to_uppercase() } else { x.to_string() };
-    let lw = w.to_lowercase();
-    let b = lw.as_bytes();
-    let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
-    let cons_y = lw.ends_with('y') && b.len() > 1 && !vowel(b[b.len() - 2]);
-    let stem = &w[..w.len().saturating_sub(1)];
+    let lw = w.to_ascii_lowercase();
+    let cons_y = consonant_y(&lw);
+    let stem = without_last(w);
     let third = if cons_y { format!("{stem}{}", s("ies")) } else { plural(w) };
     let past = if cons_y {
         format!("{stem}{}", s("ied"))
@@ -439,11 +449,12 @@ pub(crate) fn verb_forms(w: &str) -> [String; 3] {
     } else {
         format!("{w}{}", s("ed"))
     };
-    let ing = if lw.ends_with('e') && b.len() > 2 && !vowel(b[b.len() - 2]) {
-        format!("{stem}{}", s("ing"))
-    } else {
-        format!("{w}{}", s("ing"))
+    // A silent final e goes before -ing (`accelerating`), not after a vowel (`agreeing`).
+    let silent_e = {
+        let mut rev = lw.chars().rev();
+        rev.next() == Some('e') && rev.next().is_some_and(|c| !vowel(c)) && lw.chars().count() > 2
     };
+    let ing = if silent_e { format!("{stem}{}", s("ing")) } else { format!("{w}{}", s("ing")) };
     [third, past, ing]
 }
 
