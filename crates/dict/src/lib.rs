@@ -45,6 +45,41 @@
 //! assert_eq!(m.resolve("2015-01-01".parse::<Date>()?).codes, ["NLDGOV"]);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Layers: [`load_layers`] takes directories in priority order (Phoenix first, the current
+//! layer last); where both know a name, the later layer's entry decides on the dates it
+//! covers and the earlier one on the others ([`ActorMatch::resolve`]).
+//!
+//! Verbs for the coder: the verb at a token, its block (synonyms sharing patterns) and
+//! the block's patterns, each a sequence of [`Item`]s; synsets are referenced and can be
+//! expanded ([`SynsetRef::members`]).
+//!
+//! ```
+//! use dyad_dict::{read_into, Dictionary, Format, Kind, Dialect, Loaded, Item};
+//!
+//! let verbs = "\
+//! synset &CURRENCY
+//!   + dollar
+//!   + dollars
+//! block GRANT = 070
+//!   verb +hand over | +hands over | +handed over
+//!   - * &CURRENCY = 071  money
+//! ";
+//! let mut loaded = Loaded::default();
+//! read_into(&mut loaded, "cameo.verbs", verbs, Format { kind: Kind::Verbs, dialect: Dialect::Dyad }, 0)?;
+//! let dict = Dictionary::from_set(&loaded.set)?;
+//! let mut scratch = dyad_dict::Scratch::default();
+//! let mut sent = dict.sentence(["Washington", "handed", "over", "dollars"], &mut scratch);
+//! let v = sent.verb_at(1).expect("a verb");             // token 1 is the verb word
+//! assert_eq!((v.start, v.end, v.form()), (1, 3, "+handed over"));
+//! let block = v.verb().block();
+//! assert_eq!((block.name(), v.verb().code()), ("GRANT", "070"));
+//! let pattern = block.patterns().next().expect("a pattern");
+//! assert_eq!((pattern.code(), pattern.text(), pattern.origin().line), ("071", "* &CURRENCY", 6));
+//! let Some(Item::Synset { synset: Some(s), .. }) = pattern.items().nth(1) else { panic!() };
+//! assert!(s.members().any(|m| m == "dollars"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod bin;
 mod check;
