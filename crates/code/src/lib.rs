@@ -1,1 +1,3 @@
 //! Actors, events, quotes, dates, places and positions from analysed text.
+
+pub mod dates;

@@ -1,0 +1,189 @@
+//! A tiny word scanner shared by the date and quote finders.
+//!
+//! It works on the raw text, so the finders do not depend on how the
+//! tokenizer splits words: a word is a run of letters, a number a run of
+//! ASCII digits (with an ordinal or plural suffix such as `13th`, `1990s`),
+//! and every other non-space character is a one-character punctuation token.
+//! Tokens are written into a caller's buffer, so scanning allocates nothing
+//! once the buffer is large enough.
+
+/// What a token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Word,
+    /// Digits, possibly with a letter suffix (`13th`, `1990s`).
+    Num,
+    /// One character that is neither a letter, a digit nor a space.
+    Punct,
+}
+
+/// One token of the scanned text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tok {
+    pub start: u32,
+    pub end: u32,
+    pub kind: Kind,
+    /// Whether whitespace (or the start of the range) comes right before it.
+    pub space_before: bool,
+}
+
+impl Tok {
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        text.get(self.start as usize..self.end as usize).unwrap_or("")
+    }
+
+    /// The single character of a punctuation token (`'\0'` for other kinds).
+    pub fn punct(&self, text: &str) -> char {
+        if self.kind == Kind::Punct {
+            self.text(text).chars().next().unwrap_or('\0')
+        } else {
+            '\0'
+        }
+    }
+}
+
+/// Appends the tokens of `text[start..end]` to `out`.
+///
+/// A range that does not fall on character boundaries of `text` is clipped
+/// to the nearest boundaries inside it; an empty or reversed range yields
+/// nothing.
+pub(crate) fn scan(text: &str, start: usize, end: usize, out: &mut Vec<Tok>) {
+    let end = end.min(text.len());
+    let mut s = start.min(end);
+    while s < end && !text.is_char_boundary(s) {
+        s += 1;
+    }
+    let mut e = end;
+    while e > s && !text.is_char_boundary(e) {
+        e -= 1;
+    }
+    let Some(slice) = text.get(s..e) else { return };
+    let bytes = slice.as_bytes();
+    let mut i = 0;
+    let mut space_before = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_whitespace() {
+            space_before = true;
+            i += 1;
+            continue;
+        }
+        let tok_start = i;
+        let kind;
+        if b.is_ascii_digit() {
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            // An ordinal or plural suffix belongs to the number: 13th, 1990s.
+            let mut j = i;
+            while j < bytes.len() && bytes[j].is_ascii_alphabetic() {
+                j += 1;
+            }
+            let suffix = &bytes[i..j];
+            if matches!(suffix.len(), 1 | 2) && is_num_suffix(suffix) {
+                i = j;
+            }
+            kind = Kind::Num;
+        } else if b.is_ascii_alphabetic() {
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            // Letters outside ASCII continue the word (Zelenskyy's "ż", "é").
+            while let Some(c) = slice[i..].chars().next() {
+                if c.is_alphabetic() {
+                    i += c.len_utf8();
+                    while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                        i += 1;
+                    }
+                } else {
+                    break;
+                }
+            }
+            kind = Kind::Word;
+        } else {
+            let c = slice[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            if c.is_whitespace() {
+                space_before = true;
+                continue;
+            }
+            if c.is_alphabetic() {
+                while let Some(c) = slice[i..].chars().next() {
+                    if c.is_alphabetic() {
+                        i += c.len_utf8();
+                    } else {
+                        break;
+                    }
+                }
+                kind = Kind::Word;
+            } else {
+                kind = Kind::Punct;
+            }
+        }
+        out.push(Tok { start: (s + tok_start) as u32, end: (s + i) as u32, kind, space_before });
+        space_before = false;
+    }
+}
+
+fn is_num_suffix(s: &[u8]) -> bool {
+    let mut buf = [0u8; 2];
+    for (d, c) in buf.iter_mut().zip(s) {
+        *d = c.to_ascii_lowercase();
+    }
+    matches!(&buf[..s.len()], b"st" | b"nd" | b"rd" | b"th" | b"s")
+}
+
+/// Lowercases an ASCII word into `buf`; `None` when it is longer than the
+/// buffer or not ASCII (no keyword is).
+pub(crate) fn lower<'b>(word: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
+    let bytes = word.as_bytes();
+    if bytes.len() > buf.len() || !word.is_ascii() {
+        return None;
+    }
+    for (d, c) in buf.iter_mut().zip(bytes) {
+        *d = c.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..bytes.len()]).ok()
+}
+
+/// Whether a word starts with an uppercase letter.
+pub(crate) fn is_capitalized(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<(&str, Kind, bool)> {
+        let mut v = Vec::new();
+        scan(text, 0, text.len(), &mut v);
+        v.iter().map(|t| (t.text(text), t.kind, t.space_before)).collect()
+    }
+
+    #[test]
+    fn splits_words_numbers_punctuation() {
+        let w = words("On 13th March, mid-2024 a 30-day “truce” in the 1990s café");
+        let texts: Vec<&str> = w.iter().map(|x| x.0).collect();
+        assert_eq!(
+            texts,
+            [
+                "On", "13th", "March", ",", "mid", "-", "2024", "a", "30", "-", "day", "“", "truce", "”",
+                "in", "the", "1990s", "café"
+            ]
+        );
+        assert_eq!(w[1].1, Kind::Num);
+        assert!(!w[3].2 && w[4].2 && !w[5].2);
+    }
+
+    #[test]
+    fn clips_bad_ranges() {
+        let t = "Kiev’s";
+        let mut v = Vec::new();
+        scan(t, 5, 100, &mut v); // inside the ’
+        assert_eq!(v.iter().map(|x| x.text(t)).collect::<Vec<_>>(), ["s"]);
+        v.clear();
+        scan(t, 9, 2, &mut v);
+        assert!(v.is_empty());
+    }
+}
