@@ -371,12 +371,20 @@ impl DateFinder {
         self.load(text, range);
         let p = Parser { text, toks: &self.toks, cls: &self.cls };
         let mut i = 0;
+        let mut last_end = usize::MAX;
         while i < self.toks.len() {
-            match p.expr(i) {
+            // "in April and May": the second month needs no preposition.
+            let found = if i == last_end && self.cls[i] == C::And {
+                p.point(i + 1, true).map(|(pt, e)| (i + 1, Expr::Point(pt), e))
+            } else {
+                p.expr(i)
+            };
+            match found {
                 Some((first, expr, end)) if end > first => {
                     let span = Span { start: self.toks[first].start, end: self.toks[end - 1].end };
                     out.push(TimeMention { span, expr });
                     i = end;
+                    last_end = end;
                 }
                 _ => i += 1,
             }
@@ -410,10 +418,11 @@ impl DateFinder {
     }
 
     /// Guesses the tense of the clause around `at` inside `sentence` from
-    /// its words alone (no tagger): a future marker in the clause (will,
-    /// 'll, shall, would, "is expected/set/due/scheduled to", "plans to")
-    /// wins; else the nearest past (was, were, had, did, -ed words, common
-    /// irregular past forms) or present (is, are, am, says) word decides.
+    /// its words alone (no tagger): the nearest tense marker decides, words
+    /// before the expression winning ties. Markers are future (will, 'll,
+    /// shall, would, "is expected/set/due/scheduled to", "planned for",
+    /// "plans to"), past (was, were, had, did, -ed words, common irregular
+    /// past forms) and present (is, are, am, says).
     /// Clauses are cut at `;`, `:`, quotation marks and "that", "which",
     /// "who", "but", "while", "because", "although", "if", "when".
     pub fn guess_tense(&mut self, text: &str, sentence: Span, at: Span) -> Tense {
@@ -461,9 +470,6 @@ impl DateFinder {
                 continue;
             }
             let Some(t) = word_tense(text, toks, i) else { continue };
-            if t == Tense::Future {
-                return Tense::Future;
-            }
             // Distance to the expression; words before it win ties.
             let dist = if i < pos { 2 * (pos - i) } else { 2 * (i - expr_end + 1) + 1 };
             if best.is_none_or(|(d, _)| dist < d) {
@@ -493,8 +499,16 @@ fn word_tense(text: &str, toks: &[Tok], i: usize) -> Option<Tense> {
         toks.get(i + 1).is_some_and(|n| n.kind == Kind::Word && n.text(text).eq_ignore_ascii_case(s))
     };
     let prev_is_apostrophe = i > 0 && matches!(toks[i - 1].punct(text), '\'' | '’') && !t.space_before;
+    // A participle after "be", "is", "are" takes the tense of its auxiliary:
+    // "will be held", "is held".
+    let after_be = i > 0 && {
+        let mut pb = [0u8; 24];
+        matches!(lower(toks[i - 1].text(text), &mut pb), Some("be" | "is" | "are" | "am"))
+    };
     match w {
         "will" | "shall" | "would" => Some(Tense::Future),
+        "was" | "were" | "had" | "did" | "been" => Some(Tense::Past),
+        _ if after_be => None,
         "ll" if prev_is_apostrophe => Some(Tense::Future),
         "expected" | "set" | "due" | "scheduled" | "slated" | "poised" | "going" | "plans" | "plan"
         | "planned" | "intends" | "aims"
@@ -502,12 +516,12 @@ fn word_tense(text: &str, toks: &[Tok], i: usize) -> Option<Tense> {
         {
             Some(Tense::Future)
         }
-        "was" | "were" | "had" | "did" | "said" | "told" | "met" | "held" | "went" | "came" | "took"
-        | "made" | "gave" | "saw" | "spoke" | "left" | "sent" | "began" | "fought" | "struck" | "won"
-        | "lost" | "brought" | "flew" | "led" | "wrote" | "rose" | "fell" | "stood" | "paid" | "kept"
-        | "found" | "thought" | "knew" | "got" | "became" | "broke" | "chose" | "sold" | "meant" | "shot"
-        | "ran" | "drew" | "hit" | "seized" | "beaten" | "begun" | "spoken" | "taken" | "given"
-        | "written" | "done" | "been" | "ago" => Some(Tense::Past),
+        "set" | "due" | "scheduled" | "slated" | "planned" if next_is("for") => Some(Tense::Future),
+        "said" | "told" | "met" | "held" | "went" | "came" | "took" | "made" | "gave" | "saw" | "spoke"
+        | "left" | "sent" | "began" | "fought" | "struck" | "won" | "lost" | "brought" | "flew" | "led"
+        | "wrote" | "rose" | "fell" | "stood" | "paid" | "kept" | "found" | "thought" | "knew" | "got"
+        | "became" | "broke" | "chose" | "sold" | "meant" | "shot" | "ran" | "drew" | "hit" | "seized"
+        | "beaten" | "begun" | "spoken" | "taken" | "given" | "written" | "done" | "ago" => Some(Tense::Past),
         "is" | "are" | "am" | "says" | "does" => Some(Tense::Present),
         _ if w.len() > 4 && w.ends_with("ed") => Some(Tense::Past),
         _ => None,
@@ -567,6 +581,8 @@ enum Point {
     /// The last (or next, when `forward`) `n` units up to (from) the document date.
     Trailing(Unit, u32, bool),
     Month(u8, Option<i32>, Part, Shift),
+    /// A month of the year this many years from the document's: "April last year".
+    MonthOfRelYear(u8, i32, Part),
     MonthDay(u8, u8, Option<i32>),
     /// Numeric date; may be impossible.
     Date(i32, u32, u32),
@@ -802,6 +818,16 @@ struct Parser<'a> {
     cls: &'a [C],
 }
 
+/// Words that may follow a year ("in 2020 and", "since 2019 over"), unlike
+/// the noun after a count ("in 2000 attacks").
+const FUNCTION_WORDS: &[&str] = &[
+    "and", "or", "nor", "but", "to", "when", "where", "while", "after", "before", "as", "with", "without",
+    "the", "a", "an", "in", "on", "at", "for", "of", "by", "from", "until", "through", "over", "under",
+    "across", "into", "since", "amid", "during", "against", "toward", "towards", "because", "that", "which",
+    "who", "than", "so", "if", "is", "was", "were", "are", "has", "had", "have", "will", "would", "could",
+    "saw", "said",
+];
+
 /// A year a reader takes for a year without other evidence.
 fn plausible_year(v: u32) -> bool {
     (1800..=2199).contains(&v)
@@ -1012,7 +1038,7 @@ impl Parser<'_> {
                         };
                         Some((Point::Weekday(w, shift), self.skip_daypart(j + 1)))
                     }
-                    C::Unit(u) if u != Unit::Day => Some((rel(u, dir), j + 1)),
+                    C::Unit(u) if u != Unit::Day && !self.plural(j) => Some((rel(u, dir), j + 1)),
                     C::DayPart if dir == 0 => Some((Point::RelDay(0), j + 1)),
                     C::DayPart if dir == -1 && self.word_is(j, "night") => Some((Point::RelDay(-1), j + 1)),
                     C::Month(m, false) => {
@@ -1034,6 +1060,7 @@ impl Parser<'_> {
                 match self.c(j) {
                     C::Month(..) => match self.month(j, true)? {
                         (Point::Month(m, y, _, s), e) => Some((Point::Month(m, y, part, s), e)),
+                        (Point::MonthOfRelYear(m, n, _), e) => Some((Point::MonthOfRelYear(m, n, part), e)),
                         _ => None,
                     },
                     C::Num(..) => {
@@ -1112,6 +1139,7 @@ impl Parser<'_> {
                 }?;
                 match inner {
                     (Point::Month(m, y, _, s), e) => Some((Point::Month(m, y, part, s), e)),
+                    (Point::MonthOfRelYear(m, n, _), e) => Some((Point::MonthOfRelYear(m, n, part), e)),
                     (Point::Year(y, _), e) => Some((Point::Year(y, part), e)),
                     (Point::RelUnit(u, n, _), e) => Some((Point::RelUnit(u, n, part), e)),
                     _ => None,
@@ -1133,32 +1161,8 @@ impl Parser<'_> {
             return false;
         }
         let mut buf = [0u8; 24];
-        !matches!(
-            lower(t.text(self.text), &mut buf),
-            Some(
-                "and"
-                    | "or"
-                    | "to"
-                    | "when"
-                    | "after"
-                    | "before"
-                    | "as"
-                    | "but"
-                    | "while"
-                    | "with"
-                    | "the"
-                    | "a"
-                    | "in"
-                    | "on"
-                    | "at"
-                    | "for"
-                    | "until"
-                    | "through"
-                    | "amid"
-                    | "during"
-                    | "against"
-            )
-        ) && self.c(i) != C::Dash
+        let function_word = lower(t.text(self.text), &mut buf).is_some_and(|w| FUNCTION_WORDS.contains(&w));
+        !function_word && self.c(i) != C::Dash
     }
 
     fn plural(&self, i: usize) -> bool {
@@ -1185,6 +1189,17 @@ impl Parser<'_> {
         if self.c(j) == C::Of {
             if let Some(y) = self.year_at(j + 1) {
                 return Some((Point::Month(m, Some(y), Part::Whole, Shift::Tense), j + 2));
+            }
+        }
+        // "April last year"
+        if let (C::This | C::Last | C::Next, C::Unit(Unit::Year)) = (self.c(j), self.c(j + 1)) {
+            let n = match self.c(j) {
+                C::Last => -1,
+                C::Next => 1,
+                _ => 0,
+            };
+            if !self.plural(j + 1) {
+                return Some((Point::MonthOfRelYear(m, n, Part::Whole), j + 2));
             }
         }
         // A bare month: "May" and "March" are common words, so they need a
@@ -1461,6 +1476,7 @@ fn interval(p: Point, doc: Option<Date>, tense: Tense) -> Result<Iv, Unresolved>
             };
             month_iv(y, m, part)
         }
+        Point::MonthOfRelYear(m, n, part) => month_iv(doc.year() + n, u32::from(m), part),
         Point::MonthDay(m, d, None) => {
             let y = infer_year(doc, u32::from(m), u32::from(d), tense);
             Date::new(y, u32::from(m), u32::from(d)).map(day_iv).ok_or(Unresolved::ImpossibleDate)

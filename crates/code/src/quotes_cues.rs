@@ -1,0 +1,142 @@
+//! The speech cue table (`data/speech-cues.txt`), parsed once.
+
+use std::sync::OnceLock;
+
+use crate::dates::lex::{is_capitalized, lower, Kind, Tok};
+
+/// The cue list shipped with dyad.
+pub const SPEECH_CUES: &str = include_str!("../data/speech-cues.txt");
+
+/// The hearer may follow the verb: "told Bloomberg TV".
+pub(crate) const ADDRESSEE: u8 = 1;
+/// The reported clause may follow without "that".
+pub(crate) const BARE: u8 = 2;
+/// The reported clause may open with "if" or "whether".
+pub(crate) const QUESTION: u8 = 4;
+/// "according to": the speaker follows.
+pub(crate) const ACCORDING: u8 = 8;
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    /// First word of the form.
+    first: &'static str,
+    /// Following words ("out" in "pointed out"), space-separated.
+    rest: &'static str,
+    lemma: &'static str,
+    flags: u8,
+    ing: bool,
+}
+
+/// A cue found in text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct CueHit {
+    pub lemma: &'static str,
+    pub flags: u8,
+    /// A present participle ("stating"): its speaker is the clause's subject.
+    pub ing: bool,
+    /// Tokens the cue covers.
+    pub len: usize,
+}
+
+fn table() -> &'static [Entry] {
+    static TABLE: OnceLock<Vec<Entry>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut v = parse(SPEECH_CUES);
+        v.push(Entry { first: "according", rest: "to", lemma: "according to", flags: ACCORDING, ing: false });
+        v.sort_by(|a, b| a.first.cmp(b.first).then(b.rest.len().cmp(&a.rest.len())));
+        v
+    })
+}
+
+/// Parses the cue list; lines that are not `lemma forms... [| flags]` are
+/// skipped (a unit test checks that none is).
+fn parse(src: &'static str) -> Vec<Entry> {
+    let mut v = Vec::new();
+    for line in src.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (forms, flag_text) = line.split_once('|').unwrap_or((line, ""));
+        let mut flags = 0;
+        for f in flag_text.split_whitespace() {
+            flags |= match f {
+                "addressee" => ADDRESSEE,
+                "bare" => BARE,
+                "question" => QUESTION,
+                _ => 0,
+            };
+        }
+        let mut forms = forms.split_whitespace();
+        let Some(lemma) = forms.next() else { continue };
+        for form in std::iter::once(lemma).chain(forms) {
+            let (first, rest) = form.split_once('_').unwrap_or((form, ""));
+            v.push(Entry { first, rest, lemma, flags, ing: first.ends_with("ing") });
+        }
+    }
+    v
+}
+
+/// Lines of the cue list that do not parse (for the test).
+#[cfg(test)]
+pub(crate) fn bad_lines() -> Vec<&'static str> {
+    SPEECH_CUES
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter(|l| {
+            let (forms, flags) = l.split_once('|').unwrap_or((l, ""));
+            forms.split_whitespace().next().is_none()
+                || forms.chars().any(|c| !(c.is_ascii_lowercase() || c == '_' || c == ' '))
+                || flags.split_whitespace().any(|f| !matches!(f, "addressee" | "bare" | "question"))
+        })
+        .collect()
+}
+
+/// The cue starting at token `i`, if any.
+pub(crate) fn cue_at(text: &str, toks: &[Tok], i: usize) -> Option<CueHit> {
+    let t = toks.get(i)?;
+    if t.kind != Kind::Word {
+        return None;
+    }
+    // "United States", "Washington Post": a capitalised cue word after a
+    // capitalised word is part of a name.
+    let s = t.text(text);
+    if is_capitalized(s) && i > 0 && toks[i - 1].kind == Kind::Word && is_capitalized(toks[i - 1].text(text))
+    {
+        return None;
+    }
+    let mut buf = [0u8; 24];
+    let w = lower(s, &mut buf)?;
+    let table = table();
+    let lo = table.partition_point(|e| e.first < w);
+    for e in table[lo..].iter().take_while(|e| e.first == w) {
+        let mut n = 1;
+        let mut ok = true;
+        for r in e.rest.split(' ').filter(|r| !r.is_empty()) {
+            match toks.get(i + n) {
+                Some(x) if x.kind == Kind::Word && x.text(text).eq_ignore_ascii_case(r) => n += 1,
+                _ => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok {
+            return Some(CueHit { lemma: e.lemma, flags: e.flags, ing: e.ing, len: n });
+        }
+    }
+    None
+}
+
+/// The lemmas of the cue list, in file order, without repeats.
+pub fn cue_lemmas() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = Vec::new();
+    for e in parse(SPEECH_CUES) {
+        if v.last() != Some(&e.lemma) {
+            v.push(e.lemma);
+        }
+    }
+    v.push("according to");
+    v
+}
