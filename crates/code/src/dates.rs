@@ -418,12 +418,13 @@ impl DateFinder {
     }
 
     /// Guesses the tense of the clause around `at` inside `sentence` from
-    /// its words alone (no tagger): the nearest tense marker decides, words
-    /// before the expression winning ties. Markers are future (will, 'll,
+    /// its words alone (no tagger): the nearest tense marker between the
+    /// commas around the expression decides, else the nearest in the clause;
+    /// words before the expression win ties. Markers are future (will, 'll,
     /// shall, would, "is expected/set/due/scheduled to", "planned for",
     /// "plans to"), past (was, were, had, did, -ed words, common irregular
     /// past forms) and present (is, are, am, says).
-    /// Clauses are cut at `;`, `:`, quotation marks and "that", "which",
+    /// Clauses are cut at `;`, `:`, dashes and "that", "which",
     /// "who", "but", "while", "because", "although", "if", "when".
     pub fn guess_tense(&mut self, text: &str, sentence: Span, at: Span) -> Tense {
         self.toks.clear();
@@ -432,7 +433,7 @@ impl DateFinder {
         let Some(pos) = toks.iter().position(|t| t.end > at.start) else { return Tense::Unknown };
         let boundary = |t: &Tok| -> bool {
             match t.kind {
-                Kind::Punct => matches!(t.punct(text), ';' | ':' | '“' | '”' | '"' | '«' | '»' | '—'),
+                Kind::Punct => matches!(t.punct(text), ';' | ':' | '—'),
                 Kind::Word => {
                     let mut buf = [0u8; 24];
                     matches!(
@@ -464,19 +465,33 @@ impl DateFinder {
             hi += 1;
         }
         let expr_end = toks.iter().position(|t| t.start >= at.end).unwrap_or(toks.len()).max(pos);
-        let mut best: Option<(usize, Tense)> = None;
-        for i in lo..hi {
-            if i >= pos && i < expr_end {
-                continue;
-            }
-            let Some(t) = word_tense(text, toks, i) else { continue };
-            // Distance to the expression; words before it win ties.
-            let dist = if i < pos { 2 * (pos - i) } else { 2 * (i - expr_end + 1) + 1 };
-            if best.is_none_or(|(d, _)| dist < d) {
-                best = Some((dist, t));
-            }
+        // The stretch between commas comes first: in "will vote on Tuesday,
+        // the office announced" the vote, not the announcement, sets the tense.
+        let comma = |t: &Tok| t.punct(text) == ',';
+        let mut seg_lo = pos;
+        while seg_lo > lo && !comma(&toks[seg_lo - 1]) {
+            seg_lo -= 1;
         }
-        best.map_or(Tense::Unknown, |(_, t)| t)
+        let mut seg_hi = expr_end;
+        while seg_hi < hi && !comma(&toks[seg_hi]) {
+            seg_hi += 1;
+        }
+        let nearest = |from: usize, to: usize| -> Option<Tense> {
+            let mut best: Option<(usize, Tense)> = None;
+            for i in from..to {
+                if i >= pos && i < expr_end {
+                    continue;
+                }
+                let Some(t) = word_tense(text, toks, i) else { continue };
+                // Distance to the expression; words before it win ties.
+                let dist = if i < pos { 2 * (pos - i) } else { 2 * (i - expr_end + 1) + 1 };
+                if best.is_none_or(|(d, _)| dist < d) {
+                    best = Some((dist, t));
+                }
+            }
+            best.map(|(_, t)| t)
+        };
+        nearest(seg_lo, seg_hi).or_else(|| nearest(lo, hi)).unwrap_or(Tense::Unknown)
     }
 
     fn load(&mut self, text: &str, range: Span) {
@@ -578,6 +593,8 @@ enum Point {
     Weekday(u8, Shift),
     /// The week/month/year this many units from the document's.
     RelUnit(Unit, i32, Part),
+    /// "the weekend": the last one in a past clause, else the coming one.
+    Weekend,
     /// The last (or next, when `forward`) `n` units up to (from) the document date.
     Trailing(Unit, u32, bool),
     Month(u8, Option<i32>, Part, Shift),
@@ -606,6 +623,7 @@ impl Point {
         matches!(
             self,
             Point::Weekday(_, Shift::Tense)
+                | Point::Weekend
                 | Point::Month(_, None, _, Shift::Tense)
                 | Point::MonthDay(_, _, None)
         )
@@ -1125,6 +1143,7 @@ impl Parser<'_> {
                     _ => None,
                 }
             }
+            C::Unit(Unit::Weekend) if !self.plural(i + 1) => Some((Point::Weekend, i + 2)),
             C::Num(v, 4, Suffix::Plural) if v % 10 == 0 && plausible_year(v) => {
                 Some((Point::Decade(v as i32), i + 2))
             }
@@ -1445,6 +1464,18 @@ fn interval(p: Point, doc: Option<Date>, tense: Tense) -> Result<Iv, Unresolved>
             }
             Unit::Year => year_iv(doc.year() + n, part),
         },
+        Point::Weekend => {
+            // Saturday of the document's ISO week; a weekend not yet begun
+            // is last week's in a past clause.
+            let saturday = shift_days(doc, 5 - doc.weekday() as i64)?;
+            let past = match tense {
+                Tense::Past => true,
+                Tense::Future => false,
+                Tense::Present | Tense::Unknown => doc.weekday() <= 2,
+            };
+            let start = if past && doc < saturday { shift_days(saturday, -7)? } else { saturday };
+            Ok(Iv { start, end: shift_days(start, 1)?, unit: Granularity::Day })
+        }
         Point::Trailing(unit, n, forward) => {
             let n = i64::from(n);
             let other = match unit {
@@ -1635,6 +1666,31 @@ mod tests {
         assert_eq!(one("It was sent on February 29, 2024.", FRI).1, "2024-02-29");
         assert_eq!(one("Near the end of time, 9999-12-31 passed.", None).1, "9999-12-31");
         assert_eq!(one("It happens tomorrow.", Some("9999-12-31")).1, "unresolved: date out of range");
+    }
+
+    #[test]
+    fn weekends_coordination_and_relative_years() {
+        assert_eq!(
+            one("Students blocked a bridge over the weekend.", Some("2025-02-03")).1,
+            "2025-02-01/2025-02-02"
+        );
+        assert_eq!(
+            one("Students will block a bridge over the weekend.", Some("2025-02-03")).1,
+            "2025-02-08/2025-02-09"
+        );
+        assert_eq!(one("The war began in April last year.", Some("2024-04-17")).1, "2023-04");
+        let v = run("Rallies were held in April and May.", Some("2024-06-05"));
+        assert_eq!(v, [("in April".into(), "2024-04".into()), ("May".into(), "2024-05".into())]);
+        // The auxiliary, not the participle, sets the tense; the clause
+        // between commas comes before the attribution.
+        assert_eq!(one("Elections will be held on Monday.", FRI).1, "2025-03-17");
+        assert_eq!(
+            one("Parliament will vote on Tuesday, the speaker's office announced.", FRI).1,
+            "2025-03-18"
+        );
+        assert_eq!(one("Protests are planned for Saturday.", FRI).1, "2025-03-15");
+        // "next weeks" is no expression; a plural unit is a duration.
+        assert!(run("The next weeks will be decisive.", FRI).is_empty());
     }
 
     #[test]

@@ -572,8 +572,9 @@ impl QuoteFinder {
         self.toks2.clear();
         lex::scan(text, tail_lo as usize, tail_hi as usize, &mut self.toks2);
 
-        // Titles and scare quotes: "so-called “...”", "dubbed “...”".
-        if is_naming(text, &self.toks) {
+        // Titles and scare quotes: "so-called “...”", "dubbed “...”", and
+        // a quoted modifier of a noun: "the “foreign agents” bill".
+        if is_naming(text, &self.toks) || is_label(text, &self.toks, &self.toks2, &raw) {
             return (None, 0, false);
         }
 
@@ -941,6 +942,29 @@ fn is_naming(text: &str, head: &[Tok]) -> bool {
     }
 }
 
+/// Whether a short quote between a determiner and a noun names something:
+/// "the “foreign agents” bill".
+fn is_label(text: &str, head: &[Tok], tail: &[Tok], raw: &Raw) -> bool {
+    let mut buf = [0u8; 24];
+    let after_det =
+        head.last().and_then(|t| lw(text, t, &mut buf)).is_some_and(|w| matches!(w, "the" | "a" | "an"));
+    let words = raw.parts.iter().map(|p| p.of(text).split_whitespace().count()).sum::<usize>();
+    if !after_det || words > 3 || raw.parts.len() != 1 {
+        return false;
+    }
+    let Some(next) = tail.first().filter(|t| t.kind == Kind::Word && t.space_before) else { return false };
+    let s = next.text(text);
+    let Some(w) = lower(s, &mut buf) else { return false };
+    !is_capitalized(s)
+        && !np::is_aux_or_adverb(w)
+        && !w.ends_with("ed")
+        && !matches!(
+            w,
+            "and" | "or" | "but" | "that" | "which" | "who" | "as" | "to" | "in" | "on" | "of" | "for"
+        )
+        && cue_at(text, tail, 0).is_none()
+}
+
 /// The attribution before a quote's opening mark.
 fn head_attribution(text: &str, toks: &[Tok]) -> (Head, Option<Attribution>) {
     let n = toks.len();
@@ -1035,6 +1059,10 @@ fn tail_attribution(text: &str, toks: &[Tok]) -> Option<Attribution> {
 /// the subject: a noun phrase, possibly with an appositive ("Dmitry Peskov,
 /// the Kremlin spokesman,"), of which the name is taken.
 fn appositive_subject(text: &str, toks: &[Tok], i: usize, k: usize) -> Option<Range> {
+    // "…,” citing UN reports": a participle is no subject.
+    if starts_with_participle(text, toks, i) {
+        return None;
+    }
     if let Some((a, b)) = np_before(text, toks, i, k) {
         if a == i {
             return Some((a, b));
@@ -1061,6 +1089,16 @@ fn appositive_subject(text: &str, toks: &[Tok], i: usize, k: usize) -> Option<Ra
         is_capitalized(t.text(text)) && !lw(text, t, &mut buf).is_some_and(np::is_determiner)
     });
     named.or_else(|| segs.first().copied())
+}
+
+/// Whether token `i` is a lowercase -ing word: "citing UN reports" opens a
+/// participle clause, not a noun phrase.
+fn starts_with_participle(text: &str, toks: &[Tok], i: usize) -> bool {
+    let mut buf = [0u8; 24];
+    toks.get(i).is_some_and(|t| {
+        !is_capitalized(t.text(text))
+            && lw(text, t, &mut buf).is_some_and(|w| w.len() > 4 && w.ends_with("ing"))
+    })
 }
 
 /// The attribution of the cue at `k` in `toks[lo..hi]`: its speaker (the
@@ -1103,16 +1141,48 @@ fn speaker_of_cue(
 ) -> Option<Range> {
     if hit.ing {
         // "Rutte avoided a direct answer, stating that ...": the subject of
-        // the clause before the comma.
+        // the clause before the comma; "X said, adding that ...": the
+        // speaker of the verb before.
         if k > lo && is_punct(text, toks, k - 1, ',') {
             let end = k - 1;
-            let start = (lo..end).rev().find(|&j| is_punct(text, toks, j, ',')).map_or(lo, |j| j + 1);
+            let start = (lo..end)
+                .rev()
+                .find(|&j| matches!(toks[j].punct(text), ',' | '”' | '“' | '"' | '»' | '«'))
+                .map_or(lo, |j| j + 1);
+            for c in (start..end).rev() {
+                if let Some(h) = cue_at(text, toks, c) {
+                    if !h.ing && h.flags & ACCORDING == 0 {
+                        if let Some(np) = speaker_of_cue(text, toks, start, c, h, end, true) {
+                            return Some(np);
+                        }
+                    }
+                }
+            }
             return clause_subject(text, toks, start, end).or_else(|| clause_subject(text, toks, lo, end));
         }
         return np_before(text, toks, lo, k).or_else(|| clause_subject(text, toks, lo, k));
     }
     if let Some(np) = np_before(text, toks, lo, k) {
         return Some(np);
+    }
+    // "Keir Starmer, who will become prime minister, told ...", "Dmitry
+    // Peskov, the Kremlin spokesman, said": the subject before the comma pair.
+    if k > lo + 1 && is_punct(text, toks, k - 1, ',') {
+        if let Some(c0) = (lo..k - 1).rev().find(|&j| is_punct(text, toks, j, ',')) {
+            let mut buf = [0u8; 24];
+            let relative = toks
+                .get(c0 + 1)
+                .and_then(|t| lw(text, t, &mut buf))
+                .is_some_and(|w| matches!(w, "who" | "which" | "whose" | "where"));
+            let appositive = np_before(text, toks, c0 + 1, k - 1).is_some_and(|(a, _)| a == c0 + 1);
+            if relative || appositive {
+                if let Some((a, b)) = np_before(text, toks, lo, c0) {
+                    if b == c0 {
+                        return Some((a, b));
+                    }
+                }
+            }
+        }
     }
     if inverted && (k == lo || is_punct(text, toks, k - 1, ',')) {
         if let Some(np) = np_after(text, toks, k + hit.len, hi) {
@@ -1439,10 +1509,22 @@ fn postposed(text: &str, toks: &[Tok], k: usize, hit: CueHit) -> Option<(Range, 
         }
         m >= n || opens_adverbial(text, toks, from) && !toks[from..].iter().any(|t| t.punct(text) == ',')
     };
-    // CLAUSE, NP CUE
-    if let Some((a, b)) = np_before(text, toks, 0, k) {
+    // CLAUSE, NP CUE; the noun phrase may hold a prepositional phrase
+    // ("officials in London said").
+    if let Some((a, b)) = np_before(text, toks, 0, k).filter(|&(a, _)| !starts_with_participle(text, toks, a))
+    {
         if a >= 2 && is_punct(text, toks, a - 1, ',') && rest_ok(after) {
             return Some(((a, b), a - 1));
+        }
+        let mut buf = [0u8; 24];
+        let prep =
+            a >= 1 && lw(text, &toks[a - 1], &mut buf).is_some_and(|w| matches!(w, "in" | "at" | "with"));
+        if prep {
+            if let Some((a2, _)) = np_before(text, toks, 0, a - 1) {
+                if a2 >= 2 && is_punct(text, toks, a2 - 1, ',') && rest_ok(after) {
+                    return Some(((a2, b), a2 - 1));
+                }
+            }
         }
     }
     // CLAUSE, CUE NP
@@ -1613,6 +1695,33 @@ mod tests {
     fn titles_are_not_quotes() {
         assert!(quotes("The so-called “special military operation” went on.").is_empty());
         assert!(quotes("A group dubbed “the Coalition of the Willing” met.").is_empty());
+        let q = quotes("Parliament will vote on the “foreign agents” bill, the speaker’s office said.");
+        assert!(q.iter().all(|x| x.kind == QuoteKind::Indirect), "{q:?}");
+    }
+
+    #[test]
+    fn harder_attributions() {
+        // A relative clause between subject and verb.
+        let q = quotes(
+            "Keir Starmer, who will become prime minister today, told supporters: “Change begins now.”",
+        );
+        assert_eq!(speaker(&q[0]), "Keir Starmer");
+        // A participle after a direct quote's attribution.
+        let q =
+            quotes("“We were on patrol,” spokesman Jay Tarriela said, adding that two crew were injured.");
+        let ind = q.iter().find(|x| x.kind == QuoteKind::Indirect).unwrap();
+        assert_eq!((ind.text.as_str(), speaker(ind)), ("two crew were injured", "spokesman Jay Tarriela"));
+        // A post-posed attribution whose subject holds a prepositional phrase.
+        let q = quotes("The deal takes effect next year, officials in London said.");
+        assert_eq!(speaker(&q[0]), "officials in London");
+        // Nouns that look like cues: "a claim", "Zamfara state", "UN reports".
+        let q = quotes("“We will stay,” a 22-year-old engineering student said. He called them “agents,” a claim they reject.");
+        assert_eq!(speaker(&q[0]), "a 22-year-old engineering student");
+        assert!(q.iter().all(|x| x.speaker.as_ref().is_none_or(|s| s.text != "a")), "{q:?}");
+        let q = quotes("“Nobody believes him,” said Aliyu Musa, a community leader in Zamfara state.");
+        assert_eq!(q.len(), 1);
+        let q = quotes("The court said famine was “setting in”, citing UN reports.");
+        assert!(q.iter().all(|x| x.speaker.as_ref().is_some_and(|s| s.text == "The court")), "{q:?}");
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub(crate) const BARE: u8 = 2;
 pub(crate) const QUESTION: u8 = 4;
 /// "according to": the speaker follows.
 pub(crate) const ACCORDING: u8 = 8;
+/// The base and -s forms are also common nouns ("a state", "reports"):
+/// they count as cues only before "that".
+const NOUN: u8 = 16;
 
 #[derive(Clone, Copy, Debug)]
 struct Entry {
@@ -64,6 +67,7 @@ fn parse(src: &'static str) -> Vec<Entry> {
                 "addressee" => ADDRESSEE,
                 "bare" => BARE,
                 "question" => QUESTION,
+                "noun" => NOUN,
                 _ => 0,
             };
         }
@@ -71,6 +75,9 @@ fn parse(src: &'static str) -> Vec<Entry> {
         let Some(lemma) = forms.next() else { continue };
         for form in std::iter::once(lemma).chain(forms) {
             let (first, rest) = form.split_once('_').unwrap_or((form, ""));
+            // Only the base and -s forms are nouns too.
+            let nounish = form == lemma || (form.ends_with('s') && !form.ends_with("ss"));
+            let flags = if nounish { flags } else { flags & !NOUN };
             v.push(Entry { first, rest, lemma, flags, ing: first.ends_with("ing") });
         }
     }
@@ -88,7 +95,7 @@ pub(crate) fn bad_lines() -> Vec<&'static str> {
             let (forms, flags) = l.split_once('|').unwrap_or((l, ""));
             forms.split_whitespace().next().is_none()
                 || forms.chars().any(|c| !(c.is_ascii_lowercase() || c == '_' || c == ' '))
-                || flags.split_whitespace().any(|f| !matches!(f, "addressee" | "bare" | "question"))
+                || flags.split_whitespace().any(|f| !matches!(f, "addressee" | "bare" | "question" | "noun"))
         })
         .collect()
 }
@@ -106,6 +113,35 @@ pub(crate) fn cue_at(text: &str, toks: &[Tok], i: usize) -> Option<CueHit> {
     {
         return None;
     }
+    // "a claim", "the report", "his statement": a noun after a determiner.
+    if i > 0 {
+        let mut pb = [0u8; 24];
+        let p = &toks[i - 1];
+        if p.kind == Kind::Word
+            && matches!(
+                lower(p.text(text), &mut pb),
+                Some(
+                    "the"
+                        | "a"
+                        | "an"
+                        | "this"
+                        | "these"
+                        | "those"
+                        | "his"
+                        | "her"
+                        | "its"
+                        | "their"
+                        | "our"
+                        | "my"
+                        | "your"
+                        | "every"
+                        | "whose"
+                )
+            )
+        {
+            return None;
+        }
+    }
     let mut buf = [0u8; 24];
     let w = lower(s, &mut buf)?;
     let table = table();
@@ -122,8 +158,16 @@ pub(crate) fn cue_at(text: &str, toks: &[Tok], i: usize) -> Option<CueHit> {
                 }
             }
         }
+        if ok && e.flags & NOUN != 0 {
+            let that = toks
+                .get(i + n)
+                .is_some_and(|x| x.kind == Kind::Word && x.text(text).eq_ignore_ascii_case("that"));
+            if !that {
+                continue;
+            }
+        }
         if ok {
-            return Some(CueHit { lemma: e.lemma, flags: e.flags, ing: e.ing, len: n });
+            return Some(CueHit { lemma: e.lemma, flags: e.flags & !NOUN, ing: e.ing, len: n });
         }
     }
     None
