@@ -467,13 +467,21 @@ impl DateFinder {
         let expr_end = toks.iter().position(|t| t.start >= at.end).unwrap_or(toks.len()).max(pos);
         // The stretch between commas comes first: in "will vote on Tuesday,
         // the office announced" the vote, not the announcement, sets the tense.
-        let comma = |t: &Tok| t.punct(text) == ',';
+        // A comma inside a number ("411,000") separates nothing.
+        let comma = |i: usize| {
+            toks[i].punct(text) == ','
+                && !(toks[i].kind == Kind::Punct
+                    && !toks[i].space_before
+                    && i > 0
+                    && toks[i - 1].kind == Kind::Num
+                    && toks.get(i + 1).is_some_and(|n| n.kind == Kind::Num && !n.space_before))
+        };
         let mut seg_lo = pos;
-        while seg_lo > lo && !comma(&toks[seg_lo - 1]) {
+        while seg_lo > lo && !comma(seg_lo - 1) {
             seg_lo -= 1;
         }
         let mut seg_hi = expr_end;
-        while seg_hi < hi && !comma(&toks[seg_hi]) {
+        while seg_hi < hi && !comma(seg_hi) {
             seg_hi += 1;
         }
         let nearest = |from: usize, to: usize| -> Option<Tense> {
@@ -1689,6 +1697,10 @@ mod tests {
             "2025-03-18"
         );
         assert_eq!(one("Protests are planned for Saturday.", FRI).1, "2025-03-15");
+        assert_eq!(
+            one("The group will add 411,000 barrels per day in May, officials said.", FRI).1,
+            "2025-05"
+        );
         // "next weeks" is no expression; a plural unit is a duration.
         assert!(run("The next weeks will be decisive.", FRI).is_empty());
     }

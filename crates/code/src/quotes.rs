@@ -726,22 +726,42 @@ impl QuoteFinder {
         self.toks = toks;
     }
 
-    /// The named subject of the nearest of the two sentences before the one
-    /// holding `pos`.
-    fn subject_before(&mut self, text: &str, pos: u32) -> Option<SpeakerRef> {
-        let i = self.sents.partition_point(|s| s.start <= pos).checked_sub(1)?;
-        for j in (i.saturating_sub(2)..i).rev() {
-            let sent = self.sents[j];
-            self.toks.clear();
-            lex::scan(text, sent.start as usize, sent.end as usize, &mut self.toks);
-            if let Some((a, b)) = clause_subject(text, &self.toks, 0, self.toks.len()) {
-                let s = speaker_ref(text, tok_span(&self.toks, a, b));
-                if !s.pronoun {
-                    return Some(s);
+    /// The antecedent of a pronoun speaker at `pos`: the latest of the last
+    /// named speaker and the subjects of the three sentences before (outside
+    /// quotes). For "he"/"she", a candidate without a determiner ("Ursula
+    /// von der Leyen" rather than "the European Commission") is preferred.
+    fn antecedent(
+        &mut self,
+        text: &str,
+        pos: u32,
+        last_named: Option<&SpeakerRef>,
+        person: bool,
+    ) -> Option<SpeakerRef> {
+        let mut cands: Vec<SpeakerRef> = last_named.into_iter().cloned().collect();
+        if let Some(i) = self.sents.partition_point(|s| s.start <= pos).checked_sub(1) {
+            for j in i.saturating_sub(3)..i {
+                let sent = self.sents[j];
+                self.toks.clear();
+                lex::scan(text, sent.start as usize, sent.end as usize, &mut self.toks);
+                if let Some((a, b)) = clause_subject(text, &self.toks, 0, self.toks.len()) {
+                    let s = speaker_ref(text, tok_span(&self.toks, a, b));
+                    if !s.pronoun && !self.is_quoted(s.span.start) && s.span.end <= pos {
+                        cands.push(s);
+                    }
                 }
             }
         }
-        None
+        let has_det = |s: &SpeakerRef| {
+            let mut buf = [0u8; 24];
+            s.text.split_whitespace().next().and_then(|w| lower(w, &mut buf)).is_some_and(np::is_determiner)
+        };
+        let latest = |pool: &mut dyn Iterator<Item = &SpeakerRef>| pool.max_by_key(|s| s.span.start).cloned();
+        if person {
+            if let Some(s) = latest(&mut cands.iter().filter(|s| !has_det(s))) {
+                return Some(s);
+            }
+        }
+        latest(&mut cands.iter())
     }
 
     fn is_quoted(&self, pos: u32) -> bool {
@@ -753,8 +773,7 @@ impl QuoteFinder {
 
     /// Direct quotes without an attribution take the speaker of the quote
     /// before them in the same or the previous paragraph; pronoun speakers
-    /// get the nearest earlier named speaker as antecedent, else the named
-    /// subject of one of the two sentences before.
+    /// get an antecedent (see [`QuoteFinder::antecedent`]).
     fn inherit(&mut self, text: &str, out: &mut [Quote], first: usize) {
         let mut last_speaker: Option<(SpeakerRef, Option<SpeakerRef>, usize)> = None;
         let mut last_named: Option<SpeakerRef> = None;
@@ -772,12 +791,10 @@ impl QuoteFinder {
             if let Some(s) = &q.speaker {
                 if s.pronoun {
                     let mut buf = [0u8; 24];
-                    let third_person = matches!(lower(&s.text, &mut buf), Some("he" | "she" | "it" | "they"));
-                    if q.antecedent.is_none() && third_person {
-                        q.antecedent = match &last_named {
-                            Some(n) => Some(n.clone()),
-                            None => self.subject_before(text, s.span.start),
-                        };
+                    let pron = lower(&s.text, &mut buf);
+                    let person = matches!(pron, Some("he" | "she"));
+                    if q.antecedent.is_none() && (person || matches!(pron, Some("it" | "they"))) {
+                        q.antecedent = self.antecedent(text, s.span.start, last_named.as_ref(), person);
                     }
                 } else if !q.flags.contains(QuoteFlags::SUBJECT_GUESS) {
                     last_named = Some(s.clone());
@@ -1305,6 +1322,8 @@ fn opens_adverbial(text: &str, toks: &[Tok], i: usize) -> bool {
                 | "once"
                 | "further"
                 | "then"
+                | "for"
+                | "since"
                 | "however"
                 | "instead"
                 | "too"
@@ -1362,9 +1381,19 @@ fn indirect_at(text: &str, toks: &[Tok], k: usize, hit: CueHit) -> Option<Quote>
         Some(j + 1)
     } else if opens_adverbial(text, toks, j) {
         let mut found = None;
+        let mut buf = [0u8; 24];
         for m in j..n.min(j + 14) {
             if is_that(m) {
                 found = Some(m + 1);
+                break;
+            }
+            // "said on Thursday it was ...": a pronoun after the adverbial
+            // opens the reported clause.
+            if hit.flags & BARE != 0
+                && m >= j + 2
+                && lw(text, &toks[m], &mut buf).is_some_and(|w| np::is_pronoun(w) || w == "there")
+            {
+                found = Some(m);
                 break;
             }
             let t = &toks[m];
@@ -1720,6 +1749,19 @@ mod tests {
         assert!(q.iter().all(|x| x.speaker.as_ref().is_none_or(|s| s.text != "a")), "{q:?}");
         let q = quotes("“Nobody believes him,” said Aliyu Musa, a community leader in Zamfara state.");
         assert_eq!(q.len(), 1);
+        // An adverbial, then a clause with no "that"; an addressee, then one.
+        let q = quotes("Chad said on Thursday it was ending the agreement.");
+        assert_eq!((q[0].text.as_str(), speaker(&q[0])), ("it was ending the agreement", "Chad"));
+        let q = quotes("Rutte told reporters the alliance would not accept free riders.");
+        assert_eq!(q[0].text, "the alliance would not accept free riders");
+        assert_eq!(q[0].addressee.as_ref().unwrap().text, "reporters");
+        // "she" after a named sentence subject rather than an organisation.
+        let q = quotes(
+            "The ship will sail on Sunday, the Commission said. Ursula von der Leyen visited the port. \
+             “We are close,” she told journalists.",
+        );
+        let d = q.iter().find(|x| x.kind == QuoteKind::Direct).unwrap();
+        assert_eq!(d.antecedent.as_ref().unwrap().text, "Ursula von der Leyen");
         let q = quotes("The court said famine was “setting in”, citing UN reports.");
         assert!(q.iter().all(|x| x.speaker.as_ref().is_some_and(|s| s.text == "The court")), "{q:?}");
     }

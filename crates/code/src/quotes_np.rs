@@ -366,6 +366,8 @@ pub(crate) fn np_after(text: &str, toks: &[Tok], start: usize, hi: usize) -> Opt
                     }
                 } else if (!is_capitalized(s) && (is_np_stop(w) || is_aux_or_adverb(w)))
                     || (is_pronoun(w) && words > 0)
+                    // "told reporters the alliance would ...": a new noun phrase.
+                    || (is_determiner(w) && words > 0 && !matches!(lw(text, &toks[b - 1], &mut [0u8; 24]), Some("of" | "for" | "from")))
                 {
                     break;
                 }
