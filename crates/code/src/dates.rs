@@ -53,6 +53,7 @@
 //!   to [`Unresolved::ImpossibleDate`].
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use dyad_text::{Date, Span};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
@@ -60,7 +61,7 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 #[path = "dates_lex.rs"]
 pub(crate) mod lex;
 
-use lex::{is_capitalized, lower, Kind, Tok};
+use lex::{is_capitalized, lower, Anchors, Kind, Tok, WordTable};
 
 /// The tense of the clause a time expression belongs to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -368,6 +369,9 @@ impl DateFinder {
     /// Appends the time expressions in `text[range]` (a sentence, say) to
     /// `out`, in text order, without overlaps.
     pub fn find(&mut self, text: &str, range: Span, out: &mut Vec<TimeMention>) {
+        if !anchors().any_in(text, range.start as usize, range.end as usize) {
+            return;
+        }
         self.load(text, range);
         let p = Parser { text, toks: &self.toks, cls: &self.cls };
         let mut i = 0;
@@ -404,9 +408,9 @@ impl DateFinder {
         let mut found = std::mem::take(&mut self.found);
         found.clear();
         self.find(text, sentence, &mut found);
+        // `find` left the sentence's tokens in `self.toks` (when it found anything).
         for &m in &found {
-            let tense =
-                if m.needs_tense() { self.guess_tense(text, sentence, m.span) } else { Tense::Unknown };
+            let tense = if m.needs_tense() { tense_near(text, &self.toks, m.span) } else { Tense::Unknown };
             out.push(TimeExpr {
                 span: m.span,
                 text: m.span.of(text).to_string(),
@@ -429,77 +433,7 @@ impl DateFinder {
     pub fn guess_tense(&mut self, text: &str, sentence: Span, at: Span) -> Tense {
         self.toks.clear();
         lex::scan(text, sentence.start as usize, sentence.end as usize, &mut self.toks);
-        let toks = &self.toks;
-        let Some(pos) = toks.iter().position(|t| t.end > at.start) else { return Tense::Unknown };
-        let boundary = |t: &Tok| -> bool {
-            match t.kind {
-                Kind::Punct => matches!(t.punct(text), ';' | ':' | '—'),
-                Kind::Word => {
-                    let mut buf = [0u8; 24];
-                    matches!(
-                        lower(t.text(text), &mut buf),
-                        Some(
-                            "that"
-                                | "which"
-                                | "who"
-                                | "but"
-                                | "while"
-                                | "whereas"
-                                | "because"
-                                | "although"
-                                | "though"
-                                | "if"
-                                | "when"
-                        )
-                    )
-                }
-                Kind::Num => false,
-            }
-        };
-        let mut lo = pos;
-        while lo > 0 && !boundary(&toks[lo - 1]) {
-            lo -= 1;
-        }
-        let mut hi = pos;
-        while hi < toks.len() && !boundary(&toks[hi]) {
-            hi += 1;
-        }
-        let expr_end = toks.iter().position(|t| t.start >= at.end).unwrap_or(toks.len()).max(pos);
-        // The stretch between commas comes first: in "will vote on Tuesday,
-        // the office announced" the vote, not the announcement, sets the tense.
-        // A comma inside a number ("411,000") separates nothing.
-        let comma = |i: usize| {
-            toks[i].punct(text) == ','
-                && !(toks[i].kind == Kind::Punct
-                    && !toks[i].space_before
-                    && i > 0
-                    && toks[i - 1].kind == Kind::Num
-                    && toks.get(i + 1).is_some_and(|n| n.kind == Kind::Num && !n.space_before))
-        };
-        let mut seg_lo = pos;
-        while seg_lo > lo && !comma(seg_lo - 1) {
-            seg_lo -= 1;
-        }
-        let mut seg_hi = expr_end;
-        while seg_hi < hi && !comma(seg_hi) {
-            seg_hi += 1;
-        }
-        let nearest = |from: usize, to: usize| -> Option<Tense> {
-            let mut best: Option<(usize, Tense)> = None;
-            for i in from..to {
-                if i >= pos && i < expr_end {
-                    continue;
-                }
-                let Some(t) = word_tense(text, toks, i) else { continue };
-                // Distance to the expression; words before it win ties.
-                let dist = if i < pos { 2 * (pos - i) } else { 2 * (i - expr_end + 1) + 1 };
-                if best.is_none_or(|(d, _)| dist < d) {
-                    best = Some((dist, t));
-                }
-            }
-            best.map(|(_, t)| t)
-        };
-        nearest(seg_lo, seg_hi).or_else(|| nearest(lo, hi)).unwrap_or(Tense::Unknown)
+        tense_near(text, &self.toks, at)
     }
 
     fn load(&mut self, text: &str, range: Span) {
@@ -508,6 +442,80 @@ impl DateFinder {
         lex::scan(text, range.start as usize, range.end as usize, &mut self.toks);
         self.cls.extend(self.toks.iter().map(|t| classify(text, t)));
     }
+}
+
+/// [`DateFinder::guess_tense`] over a sentence's tokens.
+fn tense_near(text: &str, toks: &[Tok], at: Span) -> Tense {
+    let Some(pos) = toks.iter().position(|t| t.end > at.start) else { return Tense::Unknown };
+    let boundary = |t: &Tok| -> bool {
+        match t.kind {
+            Kind::Punct => matches!(t.punct(text), ';' | ':' | '—'),
+            Kind::Word => {
+                let mut buf = [0u8; 24];
+                matches!(
+                    lower(t.text(text), &mut buf),
+                    Some(
+                        "that"
+                            | "which"
+                            | "who"
+                            | "but"
+                            | "while"
+                            | "whereas"
+                            | "because"
+                            | "although"
+                            | "though"
+                            | "if"
+                            | "when"
+                    )
+                )
+            }
+            Kind::Num => false,
+        }
+    };
+    let mut lo = pos;
+    while lo > 0 && !boundary(&toks[lo - 1]) {
+        lo -= 1;
+    }
+    let mut hi = pos;
+    while hi < toks.len() && !boundary(&toks[hi]) {
+        hi += 1;
+    }
+    let expr_end = toks.iter().position(|t| t.start >= at.end).unwrap_or(toks.len()).max(pos);
+    // The stretch between commas comes first: in "will vote on Tuesday,
+    // the office announced" the vote, not the announcement, sets the tense.
+    // A comma inside a number ("411,000") separates nothing.
+    let comma = |i: usize| {
+        toks[i].punct(text) == ','
+            && !(toks[i].kind == Kind::Punct
+                && !toks[i].space_before
+                && i > 0
+                && toks[i - 1].kind == Kind::Num
+                && toks.get(i + 1).is_some_and(|n| n.kind == Kind::Num && !n.space_before))
+    };
+    let mut seg_lo = pos;
+    while seg_lo > lo && !comma(seg_lo - 1) {
+        seg_lo -= 1;
+    }
+    let mut seg_hi = expr_end;
+    while seg_hi < hi && !comma(seg_hi) {
+        seg_hi += 1;
+    }
+    let nearest = |from: usize, to: usize| -> Option<Tense> {
+        let mut best: Option<(usize, Tense)> = None;
+        for i in from..to {
+            if i >= pos && i < expr_end {
+                continue;
+            }
+            let Some(t) = word_tense(text, toks, i) else { continue };
+            // Distance to the expression; words before it win ties.
+            let dist = if i < pos { 2 * (pos - i) } else { 2 * (i - expr_end + 1) + 1 };
+            if best.is_none_or(|(d, _)| dist < d) {
+                best = Some((dist, t));
+            }
+        }
+        best.map(|(_, t)| t)
+    };
+    nearest(seg_lo, seg_hi).or_else(|| nearest(lo, hi)).unwrap_or(Tense::Unknown)
 }
 
 /// The tense a word signals, looking at its neighbours for "expected to".
@@ -720,119 +728,149 @@ fn classify(text: &str, t: &Tok) -> C {
                 _ => C::Other,
             }
         }
-        Kind::Word => {
-            let mut buf = [0u8; 24];
-            let Some(w) = lower(s, &mut buf) else { return C::Other };
-            let cap = is_capitalized(s);
-            match w {
-                "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" if cap => {
-                    C::Weekday(match w {
-                        "monday" => 0,
-                        "tuesday" => 1,
-                        "wednesday" => 2,
-                        "thursday" => 3,
-                        "friday" => 4,
-                        "saturday" => 5,
-                        _ => 6,
-                    })
-                }
-                _ if cap => match month_number(w) {
-                    Some((m, abbr)) => C::Month(m, abbr),
-                    None => keyword(w),
-                },
-                _ => keyword(w),
-            }
-        }
+        Kind::Word => match words().get(s) {
+            Some(C::Weekday(_) | C::Month(..)) if !is_capitalized(s) => C::Other,
+            Some(c) => c,
+            None => C::Other,
+        },
     }
 }
 
-fn month_number(w: &str) -> Option<(u8, bool)> {
-    Some(match w {
-        "january" => (1, false),
-        "february" => (2, false),
-        "march" => (3, false),
-        "april" => (4, false),
-        "may" => (5, false),
-        "june" => (6, false),
-        "july" => (7, false),
-        "august" => (8, false),
-        "september" => (9, false),
-        "october" => (10, false),
-        "november" => (11, false),
-        "december" => (12, false),
-        "jan" => (1, true),
-        "feb" => (2, true),
-        "mar" => (3, true),
-        "apr" => (4, true),
-        "jun" => (6, true),
-        "jul" => (7, true),
-        "aug" => (8, true),
-        "sep" | "sept" => (9, true),
-        "oct" => (10, true),
-        "nov" => (11, true),
-        "dec" => (12, true),
-        _ => return None,
+/// Every word the classifier knows, lowercase. Month and weekday names
+/// count only when capitalised ("may", "march" are words too).
+const WORDS: &[(&str, C)] = &[
+    ("january", C::Month(1, false)),
+    ("february", C::Month(2, false)),
+    ("march", C::Month(3, false)),
+    ("april", C::Month(4, false)),
+    ("may", C::Month(5, false)),
+    ("june", C::Month(6, false)),
+    ("july", C::Month(7, false)),
+    ("august", C::Month(8, false)),
+    ("september", C::Month(9, false)),
+    ("october", C::Month(10, false)),
+    ("november", C::Month(11, false)),
+    ("december", C::Month(12, false)),
+    ("jan", C::Month(1, true)),
+    ("feb", C::Month(2, true)),
+    ("mar", C::Month(3, true)),
+    ("apr", C::Month(4, true)),
+    ("jun", C::Month(6, true)),
+    ("jul", C::Month(7, true)),
+    ("aug", C::Month(8, true)),
+    ("sep", C::Month(9, true)),
+    ("sept", C::Month(9, true)),
+    ("oct", C::Month(10, true)),
+    ("nov", C::Month(11, true)),
+    ("dec", C::Month(12, true)),
+    ("today", C::Today),
+    ("tonight", C::Tonight),
+    ("yesterday", C::Yesterday),
+    ("tomorrow", C::Tomorrow),
+    ("this", C::This),
+    ("last", C::Last),
+    ("previous", C::Last),
+    ("next", C::Next),
+    ("past", C::Past),
+    ("coming", C::Coming),
+    ("earlier", C::Earlier),
+    ("later", C::Later),
+    ("day", C::Unit(Unit::Day)),
+    ("days", C::Unit(Unit::Day)),
+    ("week", C::Unit(Unit::Week)),
+    ("weeks", C::Unit(Unit::Week)),
+    ("weekend", C::Unit(Unit::Weekend)),
+    ("weekends", C::Unit(Unit::Weekend)),
+    ("month", C::Unit(Unit::Month)),
+    ("months", C::Unit(Unit::Month)),
+    ("year", C::Unit(Unit::Year)),
+    ("years", C::Unit(Unit::Year)),
+    ("early", C::Part(Part::Early)),
+    ("mid", C::Part(Part::Mid)),
+    ("late", C::Part(Part::Late)),
+    ("end", C::PartOf(Part::End)),
+    ("beginning", C::PartOf(Part::Start)),
+    ("start", C::PartOf(Part::Start)),
+    ("middle", C::PartOf(Part::Mid)),
+    ("morning", C::DayPart),
+    ("afternoon", C::DayPart),
+    ("evening", C::DayPart),
+    ("night", C::DayPart),
+    ("overnight", C::DayPart),
+    ("ago", C::Ago),
+    ("since", C::Since),
+    ("from", C::From),
+    ("between", C::Between),
+    ("to", C::To),
+    ("until", C::Until),
+    ("till", C::Until),
+    ("through", C::Through),
+    ("thru", C::Through),
+    ("and", C::And),
+    ("on", C::On),
+    ("in", C::In),
+    ("during", C::During),
+    ("by", C::Trigger),
+    ("throughout", C::Trigger),
+    ("before", C::Before),
+    ("after", C::After),
+    ("of", C::Of),
+    ("the", C::The),
+    ("a", C::Count(1)),
+    ("an", C::Count(1)),
+    ("one", C::Count(1)),
+    ("two", C::Count(2)),
+    ("three", C::Count(3)),
+    ("four", C::Count(4)),
+    ("five", C::Count(5)),
+    ("six", C::Count(6)),
+    ("seven", C::Count(7)),
+    ("eight", C::Count(8)),
+    ("nine", C::Count(9)),
+    ("ten", C::Count(10)),
+    ("eleven", C::Count(11)),
+    ("twelve", C::Count(12)),
+    ("fifteen", C::Count(15)),
+    ("twenty", C::Count(20)),
+    ("thirty", C::Count(30)),
+    ("monday", C::Weekday(0)),
+    ("tuesday", C::Weekday(1)),
+    ("wednesday", C::Weekday(2)),
+    ("thursday", C::Weekday(3)),
+    ("friday", C::Weekday(4)),
+    ("saturday", C::Weekday(5)),
+    ("sunday", C::Weekday(6)),
+];
+
+/// The words without which a sentence holds no time expression (digits
+/// aside): every pattern has a weekday, a month, a day word or a unit.
+fn anchors() -> &'static Anchors {
+    static ANCHORS: OnceLock<Anchors> = OnceLock::new();
+    ANCHORS.get_or_init(|| {
+        let keys: Vec<&'static str> = WORDS
+            .iter()
+            .filter(|(_, c)| {
+                matches!(
+                    c,
+                    C::Weekday(_)
+                        | C::Month(..)
+                        | C::Today
+                        | C::Tonight
+                        | C::Yesterday
+                        | C::Tomorrow
+                        | C::Unit(_)
+                        | C::DayPart
+                )
+            })
+            .map(|(k, _)| *k)
+            .collect();
+        Anchors::new(&keys, true)
     })
 }
 
-fn keyword(w: &str) -> C {
-    match w {
-        "today" => C::Today,
-        "tonight" => C::Tonight,
-        "yesterday" => C::Yesterday,
-        "tomorrow" => C::Tomorrow,
-        "this" => C::This,
-        "last" | "previous" => C::Last,
-        "next" => C::Next,
-        "past" => C::Past,
-        "coming" => C::Coming,
-        "earlier" => C::Earlier,
-        "later" => C::Later,
-        "day" | "days" => C::Unit(Unit::Day),
-        "week" | "weeks" => C::Unit(Unit::Week),
-        "weekend" | "weekends" => C::Unit(Unit::Weekend),
-        "month" | "months" => C::Unit(Unit::Month),
-        "year" | "years" => C::Unit(Unit::Year),
-        "early" => C::Part(Part::Early),
-        "mid" => C::Part(Part::Mid),
-        "late" => C::Part(Part::Late),
-        "end" => C::PartOf(Part::End),
-        "beginning" | "start" => C::PartOf(Part::Start),
-        "middle" => C::PartOf(Part::Mid),
-        "morning" | "afternoon" | "evening" | "night" | "overnight" => C::DayPart,
-        "ago" => C::Ago,
-        "since" => C::Since,
-        "from" => C::From,
-        "between" => C::Between,
-        "to" => C::To,
-        "until" | "till" => C::Until,
-        "through" | "thru" => C::Through,
-        "and" => C::And,
-        "on" => C::On,
-        "in" => C::In,
-        "during" => C::During,
-        "by" | "throughout" => C::Trigger,
-        "before" => C::Before,
-        "after" => C::After,
-        "of" => C::Of,
-        "the" => C::The,
-        "a" | "an" | "one" => C::Count(1),
-        "two" => C::Count(2),
-        "three" => C::Count(3),
-        "four" => C::Count(4),
-        "five" => C::Count(5),
-        "six" => C::Count(6),
-        "seven" => C::Count(7),
-        "eight" => C::Count(8),
-        "nine" => C::Count(9),
-        "ten" => C::Count(10),
-        "eleven" => C::Count(11),
-        "twelve" => C::Count(12),
-        "fifteen" => C::Count(15),
-        "twenty" => C::Count(20),
-        "thirty" => C::Count(30),
-        _ => C::Other,
-    }
+fn words() -> &'static WordTable<C> {
+    static TABLE: OnceLock<WordTable<C>> = OnceLock::new();
+    TABLE.get_or_init(|| WordTable::new(WORDS))
 }
 
 // ---------------------------------------------------------------------------

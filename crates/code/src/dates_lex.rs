@@ -89,14 +89,15 @@ pub(crate) fn scan(text: &str, start: usize, end: usize, out: &mut Vec<Tok>) {
                 i += 1;
             }
             // Letters outside ASCII continue the word (Zelenskyy's "ż", "é").
-            while let Some(c) = slice[i..].chars().next() {
-                if c.is_alphabetic() {
-                    i += c.len_utf8();
-                    while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
-                        i += 1;
-                    }
-                } else {
+            while i < bytes.len() && bytes[i] >= 0x80 {
+                let Some(c) = slice[i..].chars().next() else { break };
+                // General punctuation (’ “ ” — …) is common and never a letter.
+                if ('\u{2000}'..='\u{206F}').contains(&c) || !c.is_alphabetic() {
                     break;
+                }
+                i += c.len_utf8();
+                while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                    i += 1;
                 }
             }
             kind = Kind::Word;
@@ -185,5 +186,160 @@ mod tests {
         v.clear();
         scan(t, 9, 2, &mut v);
         assert!(v.is_empty());
+    }
+}
+
+/// A read-only map from lowercase ASCII words to small values: FNV-1a
+/// hashing into an open-addressed table, built once. One hash and one
+/// comparison per lookup, where a `match` on strings compares one by one.
+#[derive(Clone, Debug)]
+pub(crate) struct WordTable<V: Copy> {
+    slots: Vec<Option<(&'static str, V)>>,
+    mask: usize,
+    max_len: usize,
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+impl<V: Copy> WordTable<V> {
+    /// A table of `entries` (lowercase keys; a repeated key keeps its first value).
+    pub fn new(entries: &[(&'static str, V)]) -> WordTable<V> {
+        let size = (entries.len() * 2).next_power_of_two().max(16);
+        let mut t = WordTable { slots: vec![None; size], mask: size - 1, max_len: 0 };
+        for &(k, v) in entries {
+            t.max_len = t.max_len.max(k.len());
+            let mut i = fnv(k.as_bytes()) as usize & t.mask;
+            loop {
+                match t.slots[i] {
+                    None => {
+                        t.slots[i] = Some((k, v));
+                        break;
+                    }
+                    Some((existing, _)) if existing == k => break,
+                    Some(_) => i = (i + 1) & t.mask,
+                }
+            }
+        }
+        t
+    }
+
+    /// The value of `word`, compared without regard to ASCII case.
+    pub fn get(&self, word: &str) -> Option<V> {
+        if word.len() > self.max_len || word.len() > 24 {
+            return None;
+        }
+        let mut buf = [0u8; 24];
+        let bytes = word.as_bytes();
+        for (d, c) in buf.iter_mut().zip(bytes) {
+            *d = c.to_ascii_lowercase();
+        }
+        let key = &buf[..bytes.len()];
+        let mut i = fnv(key) as usize & self.mask;
+        loop {
+            match self.slots[i] {
+                None => return None,
+                Some((k, v)) if k.as_bytes() == key => return Some(v),
+                Some(_) => i = (i + 1) & self.mask,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::WordTable;
+
+    #[test]
+    fn looks_up_without_case() {
+        let t = WordTable::new(&[("said", 1), ("told", 2), ("said", 3)]);
+        assert_eq!(t.get("Said"), Some(1));
+        assert_eq!(t.get("TOLD"), Some(2));
+        assert_eq!(t.get("sai"), None);
+        assert_eq!(t.get("a-very-long-word-that-is-no-key"), None);
+        assert_eq!(t.get("naïve"), None);
+    }
+}
+
+/// A quick test for whether a text holds any of a set of ASCII words,
+/// without tokenising it: a bitmap of (first letter, length) pairs rejects
+/// almost every word at once, and the table confirms the rest.
+#[derive(Clone, Debug)]
+pub(crate) struct Anchors {
+    /// Bit `len` of `mask[letter]` is set when some word has that first
+    /// letter and length (lengths up to 31).
+    mask: [u32; 26],
+    words: WordTable<()>,
+    /// Whether any ASCII digit is an anchor too.
+    digits: bool,
+}
+
+impl Anchors {
+    pub fn new(words: &[&'static str], digits: bool) -> Anchors {
+        let mut mask = [0u32; 26];
+        let mut entries = Vec::with_capacity(words.len());
+        for &w in words {
+            if let Some(&first) = w.as_bytes().first() {
+                if first.is_ascii_lowercase() && w.len() < 32 {
+                    mask[usize::from(first - b'a')] |= 1 << w.len();
+                    entries.push((w, ()));
+                }
+            }
+        }
+        Anchors { mask, words: WordTable::new(&entries), digits }
+    }
+
+    /// Whether `text[start..end]` holds an anchor word (any case) or, when
+    /// digits count, a digit. Out-of-range bounds are clipped.
+    pub fn any_in(&self, text: &str, start: usize, end: usize) -> bool {
+        let bytes = text.as_bytes();
+        let end = end.min(bytes.len());
+        let mut i = start.min(end);
+        while i < end {
+            let b = bytes[i];
+            if b.is_ascii_alphabetic() {
+                let s = i;
+                while i < end && bytes[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                let len = i - s;
+                let first = bytes[s].to_ascii_lowercase();
+                if len < 32
+                    && self.mask[usize::from(first - b'a')] & (1 << len) != 0
+                    && text.get(s..i).is_some_and(|w| self.words.get(w).is_some())
+                {
+                    return true;
+                }
+            } else {
+                if self.digits && b.is_ascii_digit() {
+                    return true;
+                }
+                i += 1;
+            }
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod anchor_tests {
+    use super::Anchors;
+
+    #[test]
+    fn finds_anchor_words_and_digits() {
+        let a = Anchors::new(&["said", "told", "according"], false);
+        assert!(a.any_in("He SAID so.", 0, 11));
+        assert!(!a.any_in("He sayd so, 2025.", 0, 17));
+        assert!(!a.any_in("He said so.", 4, 7)); // "aid"
+        let d = Anchors::new(&["monday"], true);
+        assert!(d.any_in("on 5 June", 0, 9));
+        assert!(d.any_in("on Monday", 0, 100));
+        assert!(!d.any_in("on Tuesday", 0, 10));
     }
 }

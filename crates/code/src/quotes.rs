@@ -411,7 +411,13 @@ impl QuoteFinder {
             let from = resume.take().unwrap_or(p.start as usize);
             let mut first_mark = cur.is_none();
             let seg = text.get(from..p.end as usize).unwrap_or("");
-            for (off, ch) in seg.char_indices() {
+            // Quotation marks start with '"', 0xE2 (“ ” ‘ ’) or 0xC2 (« »):
+            // only those bytes are decoded.
+            for (off, b) in seg.bytes().enumerate() {
+                if !matches!(b, b'"' | 0xE2 | 0xC2) {
+                    continue;
+                }
+                let Some(ch) = seg.get(off..).and_then(|r| r.chars().next()) else { continue };
                 let pos = from + off;
                 let Some((fam, role)) = mark_kind(text, p, pos, ch) else { continue };
                 let mark = Span::new(pos, pos + ch.len_utf8());
@@ -699,9 +705,14 @@ impl QuoteFinder {
     // -- Indirect speech ---------------------------------------------------
 
     fn indirect(&mut self, text: &str, out: &mut Vec<Quote>) {
+        // The cues direct quotes used, for binary search.
+        self.used.sort_by_key(|u| u.start);
         let mut toks = std::mem::take(&mut self.toks);
         for si in 0..self.sents.len() {
             let sent = self.sents[si];
+            if !cues::may_hold_cue(text, sent.start as usize, sent.end as usize) {
+                continue;
+            }
             toks.clear();
             lex::scan(text, sent.start as usize, sent.end as usize, &mut toks);
             let n = toks.len();
@@ -712,12 +723,12 @@ impl QuoteFinder {
                     continue;
                 };
                 let cue_span = tok_span(&toks, k, k + hit.len);
-                if self.is_quoted(toks[k].start) || self.used.iter().any(|u| u.start == cue_span.start) {
+                let used = self.used.binary_search_by_key(&cue_span.start, |u| u.start).is_ok();
+                if used || self.is_quoted(toks[k].start) {
                     k += hit.len;
                     continue;
                 }
                 if let Some(q) = indirect_at(text, &toks, k, hit) {
-                    self.used.push(cue_span);
                     out.push(q);
                 }
                 k += hit.len;
@@ -850,6 +861,9 @@ fn sentence_stop(text: &str, i: usize, end: usize) -> Option<usize> {
 /// Whether `ch` at byte `pos` of paragraph `p` is a quotation mark, and how
 /// it may act.
 fn mark_kind(text: &str, p: Span, pos: usize, ch: char) -> Option<(Family, Role)> {
+    if !matches!(ch, '“' | '”' | '«' | '»' | '‘' | '’' | '"') {
+        return None;
+    }
     let prev = if pos > p.start as usize { text[..pos].chars().next_back() } else { None };
     let next = text.get(pos + ch.len_utf8()..p.end as usize).and_then(|s| s.chars().next());
     let opener_ctx = prev.is_none_or(|c| c.is_whitespace() || "([{—–-/“‘«".contains(c));

@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use crate::dates::lex::{is_capitalized, lower, Kind, Tok};
+use crate::dates::lex::{is_capitalized, lower, Anchors, Kind, Tok, WordTable};
 
 /// The cue list shipped with dyad.
 pub const SPEECH_CUES: &str = include_str!("../data/speech-cues.txt");
@@ -41,13 +41,27 @@ pub(crate) struct CueHit {
     pub len: usize,
 }
 
-fn table() -> &'static [Entry] {
-    static TABLE: OnceLock<Vec<Entry>> = OnceLock::new();
+/// The entries sorted by first word (longest continuation first), and for
+/// each first word the range of its entries.
+struct Table {
+    entries: Vec<Entry>,
+    index: WordTable<(u16, u16)>,
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut v = parse(SPEECH_CUES);
         v.push(Entry { first: "according", rest: "to", lemma: "according to", flags: ACCORDING, ing: false });
         v.sort_by(|a, b| a.first.cmp(b.first).then(b.rest.len().cmp(&a.rest.len())));
-        v
+        let mut keys: Vec<(&'static str, (u16, u16))> = Vec::new();
+        for (i, e) in v.iter().enumerate() {
+            match keys.last_mut() {
+                Some((k, (_, n))) if *k == e.first => *n += 1,
+                _ => keys.push((e.first, (i as u16, 1))),
+            }
+        }
+        Table { index: WordTable::new(&keys), entries: v }
     })
 }
 
@@ -142,11 +156,10 @@ pub(crate) fn cue_at(text: &str, toks: &[Tok], i: usize) -> Option<CueHit> {
             return None;
         }
     }
-    let mut buf = [0u8; 24];
-    let w = lower(s, &mut buf)?;
     let table = table();
-    let lo = table.partition_point(|e| e.first < w);
-    for e in table[lo..].iter().take_while(|e| e.first == w) {
+    let (from, count) = table.index.get(s)?;
+    let (from, count) = (usize::from(from), usize::from(count));
+    for e in table.entries.get(from..from + count).unwrap_or(&[]) {
         let mut n = 1;
         let mut ok = true;
         for r in e.rest.split(' ').filter(|r| !r.is_empty()) {
@@ -171,6 +184,17 @@ pub(crate) fn cue_at(text: &str, toks: &[Tok], i: usize) -> Option<CueHit> {
         }
     }
     None
+}
+
+/// Whether `text[start..end]` may hold a cue: false means it surely holds none.
+pub(crate) fn may_hold_cue(text: &str, start: usize, end: usize) -> bool {
+    static ANCHORS: OnceLock<Anchors> = OnceLock::new();
+    ANCHORS
+        .get_or_init(|| {
+            let firsts: Vec<&'static str> = table().entries.iter().map(|e| e.first).collect();
+            Anchors::new(&firsts, false)
+        })
+        .any_in(text, start, end)
 }
 
 /// The lemmas of the cue list, in file order, without repeats.

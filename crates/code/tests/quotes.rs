@@ -199,3 +199,110 @@ fn fixtures_and_seed_quotes() {
     assert!(recall >= 0.9, "quote recall (text and speaker) {recall:.3} below 0.9");
     assert!(precision >= 0.9, "quote precision {precision:.3} below 0.9");
 }
+
+/// Random text built from the pieces the finders react to (marks, digits,
+/// month and cue words, dashes, line breaks, multi-byte letters) never
+/// makes them panic, and every span they return lies on character
+/// boundaries inside the text.
+#[test]
+fn random_text_never_panics() {
+    use dyad_code::dates::DateFinder;
+    use dyad_text::Span;
+
+    const PIECES: &[&str] = &[
+        "“",
+        "”",
+        "‘",
+        "’",
+        "\"",
+        "'",
+        "«",
+        "»",
+        " ",
+        " ",
+        " ",
+        "\n",
+        "\n\n",
+        ",",
+        ".",
+        ":",
+        ";",
+        "-",
+        "–",
+        "/",
+        "said",
+        "told",
+        "according to",
+        "that",
+        "he",
+        "Rutte",
+        "the",
+        "March",
+        "May",
+        "13",
+        "2025",
+        "1990s",
+        "30",
+        "31",
+        "02",
+        "Thursday",
+        "last",
+        "next",
+        "week",
+        "ago",
+        "since",
+        "between",
+        "and",
+        "from",
+        "to",
+        "mid",
+        "early",
+        "ż",
+        "é",
+        "…",
+        "—",
+        "Kiev’s",
+        "U.S.",
+        "stating",
+        "asked",
+        "if",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut finder = QuoteFinder::new();
+    let mut dates = DateFinder::new();
+    let date = "2025-03-14".parse().ok();
+    let mut quotes = Vec::new();
+    let mut times = Vec::new();
+    for _ in 0..3000 {
+        let n = (next() % 40) as usize;
+        let mut text = String::new();
+        for _ in 0..n {
+            text.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+            if next() % 3 == 0 {
+                text.push(' ');
+            }
+        }
+        let mut seg = Segmented::default();
+        seg.segment(&text);
+        quotes.clear();
+        finder.find(&text, &seg.sentences, &mut quotes);
+        finder.find(&text, &[], &mut quotes);
+        times.clear();
+        dates.find_resolved(&text, Span::new(0, text.len()), date, &mut times);
+        dates.find_resolved(&text, Span::new(0, text.len()), None, &mut times);
+        let ok = |s: Span| text.get(s.start as usize..s.end as usize).is_some();
+        for q in &quotes {
+            assert!(ok(q.span) && q.parts.iter().all(|&p| ok(p)), "{text:?}: {q:?}");
+            assert!(q.speaker.as_ref().is_none_or(|s| ok(s.span)), "{text:?}: {q:?}");
+        }
+        for t in &times {
+            assert!(ok(t.span), "{text:?}: {t:?}");
+        }
+    }
+}
