@@ -369,6 +369,14 @@ impl DateFinder {
     /// Appends the time expressions in `text[range]` (a sentence, say) to
     /// `out`, in text order, without overlaps.
     pub fn find(&mut self, text: &str, range: Span, out: &mut Vec<TimeMention>) {
+        if range.len() > lex::MAX_SENTENCE_BYTES {
+            let mut pieces = Vec::new();
+            lex::windows(text, range.start as usize, range.end as usize, |a, b| pieces.push(Span::new(a, b)));
+            for p in pieces {
+                self.find(text, p, out);
+            }
+            return;
+        }
         if !anchors().any_in(text, range.start as usize, range.end as usize) {
             return;
         }
@@ -405,6 +413,16 @@ impl DateFinder {
         doc_date: Option<Date>,
         out: &mut Vec<TimeExpr>,
     ) {
+        if sentence.len() > lex::MAX_SENTENCE_BYTES {
+            let mut pieces = Vec::new();
+            lex::windows(text, sentence.start as usize, sentence.end as usize, |a, b| {
+                pieces.push(Span::new(a, b))
+            });
+            for p in pieces {
+                self.find_resolved(text, p, doc_date, out);
+            }
+            return;
+        }
         let mut found = std::mem::take(&mut self.found);
         found.clear();
         self.find(text, sentence, &mut found);
@@ -432,7 +450,10 @@ impl DateFinder {
     /// "who", "but", "while", "because", "although", "if", "when".
     pub fn guess_tense(&mut self, text: &str, sentence: Span, at: Span) -> Tense {
         self.toks.clear();
-        lex::scan(text, sentence.start as usize, sentence.end as usize, &mut self.toks);
+        let half = lex::MAX_SENTENCE_BYTES / 2;
+        let lo = lex::back(text, at.start as usize, half, sentence.start as usize);
+        let hi = (at.end as usize).saturating_add(half).min(sentence.end as usize);
+        lex::scan(text, lo, hi, &mut self.toks);
         tense_near(text, &self.toks, at)
     }
 

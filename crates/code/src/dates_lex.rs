@@ -343,3 +343,44 @@ mod anchor_tests {
         assert!(!d.any_in("on Tuesday", 0, 10));
     }
 }
+
+/// The most bytes the finders read as one sentence. Real sentences are far
+/// shorter; longer runs (a document without punctuation, a segmenter
+/// failure) are read in windows so the work stays linear in the text.
+pub(crate) const MAX_SENTENCE_BYTES: usize = 3000;
+
+/// Calls `f` on consecutive pieces of `text[start..end]` of at most about
+/// `MAX_SENTENCE_BYTES`, cut at whitespace (or, without any, at a character
+/// boundary).
+pub(crate) fn windows(text: &str, start: usize, end: usize, mut f: impl FnMut(usize, usize)) {
+    let end = end.min(text.len());
+    let mut s = start.min(end);
+    while end - s > MAX_SENTENCE_BYTES {
+        let mut cut = s + MAX_SENTENCE_BYTES;
+        while cut > s && !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if let Some(ws) = text.get(s..cut).and_then(|w| w.rfind(char::is_whitespace)) {
+            if ws > MAX_SENTENCE_BYTES / 2 {
+                cut = s + ws;
+            }
+        }
+        if cut == s {
+            break;
+        }
+        f(s, cut);
+        s = cut;
+    }
+    if s < end {
+        f(s, end);
+    }
+}
+
+/// `pos` moved back by at most `max` bytes, onto a character boundary.
+pub(crate) fn back(text: &str, pos: usize, max: usize, floor: usize) -> usize {
+    let mut p = pos.saturating_sub(max).max(floor).min(text.len());
+    while p < pos && !text.is_char_boundary(p) {
+        p += 1;
+    }
+    p
+}

@@ -331,6 +331,7 @@ impl QuoteFinder {
         }
         let indirect_from = out.len();
         self.indirect(text, out);
+        out[indirect_from..].sort_by_key(|q| (q.span.start, q.span.end));
         for &i in &partial_pending {
             self.partial_speaker(text, out, i, indirect_from);
         }
@@ -555,9 +556,9 @@ impl QuoteFinder {
                 }
             }
         }
-        let head_lo = head_lo.min(raw.open.start);
+        let head_lo = lex::back(text, raw.open.start as usize, lex::MAX_SENTENCE_BYTES, head_lo as usize);
         self.toks.clear();
-        lex::scan(text, head_lo as usize, raw.open.start as usize, &mut self.toks);
+        lex::scan(text, head_lo, raw.open.start as usize, &mut self.toks);
         // Tail: from the closing mark to the sentence end, the next quote or
         // the paragraph end.
         let tail_lo = raw.close.map_or(close_para.end, |c| c.end);
@@ -661,10 +662,11 @@ impl QuoteFinder {
     /// sentence's subject.
     fn partial_speaker(&mut self, text: &str, out: &mut [Quote], i: usize, indirect_from: usize) {
         let pos = out[i].span.start;
-        let holder = (indirect_from..out.len())
-            .filter(|&k| {
-                out[k].kind == QuoteKind::Indirect && out[k].span.start <= pos && pos < out[k].span.end
-            })
+        // The indirect quotes are sorted by start: look at the few that
+        // start before the partial one.
+        let upto = indirect_from + out[indirect_from..].partition_point(|q| q.span.start <= pos);
+        let holder = (indirect_from.max(upto.saturating_sub(8))..upto)
+            .filter(|&k| out[k].kind == QuoteKind::Indirect && pos < out[k].span.end)
             .min_by_key(|&k| out[k].span.len());
         if let Some(k) = holder {
             let (speaker, cue, addressee) =
@@ -679,7 +681,8 @@ impl QuoteFinder {
         }
         let Some(sent) = self.sentence_of(pos) else { return };
         self.toks.clear();
-        lex::scan(text, sent.start as usize, pos as usize, &mut self.toks);
+        let lo = lex::back(text, pos as usize, lex::MAX_SENTENCE_BYTES, sent.start as usize);
+        lex::scan(text, lo, pos as usize, &mut self.toks);
         let toks = &self.toks;
         // Skip the opening mark itself.
         let n = toks.len();
@@ -708,30 +711,35 @@ impl QuoteFinder {
         // The cues direct quotes used, for binary search.
         self.used.sort_by_key(|u| u.start);
         let mut toks = std::mem::take(&mut self.toks);
+        let mut pieces = Vec::new();
         for si in 0..self.sents.len() {
-            let sent = self.sents[si];
-            if !cues::may_hold_cue(text, sent.start as usize, sent.end as usize) {
-                continue;
-            }
-            toks.clear();
-            lex::scan(text, sent.start as usize, sent.end as usize, &mut toks);
-            let n = toks.len();
-            let mut k = 0;
-            while k < n {
-                let Some(hit) = cue_at(text, &toks, k) else {
-                    k += 1;
+            pieces.clear();
+            let s = self.sents[si];
+            lex::windows(text, s.start as usize, s.end as usize, |a, b| pieces.push(Span::new(a, b)));
+            for &sent in &pieces {
+                if !cues::may_hold_cue(text, sent.start as usize, sent.end as usize) {
                     continue;
-                };
-                let cue_span = tok_span(&toks, k, k + hit.len);
-                let used = self.used.binary_search_by_key(&cue_span.start, |u| u.start).is_ok();
-                if used || self.is_quoted(toks[k].start) {
+                }
+                toks.clear();
+                lex::scan(text, sent.start as usize, sent.end as usize, &mut toks);
+                let n = toks.len();
+                let mut k = 0;
+                while k < n {
+                    let Some(hit) = cue_at(text, &toks, k) else {
+                        k += 1;
+                        continue;
+                    };
+                    let cue_span = tok_span(&toks, k, k + hit.len);
+                    let used = self.used.binary_search_by_key(&cue_span.start, |u| u.start).is_ok();
+                    if used || self.is_quoted(toks[k].start) {
+                        k += hit.len;
+                        continue;
+                    }
+                    if let Some(q) = indirect_at(text, &toks, k, hit) {
+                        out.push(q);
+                    }
                     k += hit.len;
-                    continue;
                 }
-                if let Some(q) = indirect_at(text, &toks, k, hit) {
-                    out.push(q);
-                }
-                k += hit.len;
             }
         }
         self.toks = toks;
@@ -753,7 +761,9 @@ impl QuoteFinder {
             for j in i.saturating_sub(3)..i {
                 let sent = self.sents[j];
                 self.toks.clear();
-                lex::scan(text, sent.start as usize, sent.end as usize, &mut self.toks);
+                // The subject is at the start.
+                let end = (sent.end as usize).min(sent.start as usize + 600);
+                lex::scan(text, sent.start as usize, end, &mut self.toks);
                 if let Some((a, b)) = clause_subject(text, &self.toks, 0, self.toks.len()) {
                     let s = speaker_ref(text, tok_span(&self.toks, a, b));
                     if !s.pronoun && !self.is_quoted(s.span.start) && s.span.end <= pos {

@@ -306,3 +306,21 @@ fn random_text_never_panics() {
         }
     }
 }
+
+/// A document of paragraphs that each open a quote and never close it: each
+/// run of continued paragraphs is capped, nothing crosses more than eleven
+/// paragraphs, and a sentence without punctuation two thousand paragraphs
+/// long is read in windows.
+#[test]
+fn runaway_quotes_stay_bounded() {
+    let para = "“This paragraph opens a quote and never closes it, he said on Monday that talks failed";
+    let text = vec![para; 2000].join("\n");
+    let mut out = Vec::new();
+    let mut seg = Segmented::default();
+    seg.segment(&text);
+    QuoteFinder::new().find(&text, &seg.sentences, &mut out);
+    let direct: Vec<&Quote> = out.iter().filter(|q| q.kind == QuoteKind::Direct).collect();
+    assert!(direct.len() >= 2000 / 11, "{}", direct.len());
+    assert!(direct.iter().all(|q| q.parts.len() <= 11));
+    assert!(direct.iter().all(|q| q.flags.contains(dyad_code::quotes::QuoteFlags::UNCLOSED)));
+}
