@@ -25,6 +25,20 @@
 //! assert_eq!(resolve(&found[0], None, Tense::Past).to_string(), "unresolved: no document date");
 //! ```
 //!
+//! # Using it in the coder
+//!
+//! Keep one [`DateFinder`] per worker. For each sentence, `find` its time
+//! expressions; for those whose [`TimeMention::needs_tense`], take the tense
+//! of the clause holding the expression from the tagger
+//! ([`tense_from_tags`] over that clause's words and XPOS tags), and
+//! [`resolve`] with the document's date (`None` when the input gave none:
+//! relative expressions then stay unresolved, never today's date). Attach
+//! the value to the events of that clause (the parse's `obl:tmod`/`obl`
+//! head, or the nearest verb) and set the event's date from
+//! [`TimeValue::bounds`]: a day gives a date, a range or month a window.
+//! [`DateFinder::find_resolved`] does all of this with a word-based tense
+//! guess, for use without tags.
+//!
 //! # Resolution rules
 //!
 //! * Weekdays: in a past clause the most recent such day on or before the

@@ -23,8 +23,30 @@
 //! `the Russian leader`). Mapping them to actors is the coder's job:
 //! [`attach_speakers`] links each quote to one of the coder's actor
 //! mentions by span. For a pronoun speaker the finder also proposes an
-//! antecedent, the nearest earlier named speaker; the coder's own
-//! coreference, when it has a mention for the pronoun, takes precedence.
+//! antecedent (the latest named speaker or sentence subject before it);
+//! the coder's own coreference, when it has a mention for the pronoun,
+//! takes precedence.
+//!
+//! The speech cue verbs are the list in `data/speech-cues.txt`
+//! ([`SPEECH_CUES`]), compiled in.
+//!
+//! # Using it in the coder
+//!
+//! 1. Keep one [`QuoteFinder`] per worker and call
+//!    `finder.find(&doc.text, &segmented.sentences, &mut quotes)` once per
+//!    document (quotes cross sentences; the finder reads paragraphs itself).
+//! 2. Collect the document's actor mentions as spans, including the
+//!    pronouns the coder's coreference resolved ("he" → Rutte), and call
+//!    [`attach_speakers`]; the index it returns for a quote names the
+//!    mention (hence the actor code and coreference chain) of its speaker.
+//!    Without a mention for a pronoun it falls back on the antecedent guess.
+//! 3. A partial quote flagged [`QuoteFlags::SUBJECT_GUESS`] has no reporting
+//!    verb; its speaker is the clause's first noun phrase, which the
+//!    dependency parser's `nsubj` may replace.
+//! 4. Write the records with the provenance the coder adds to every record
+//!    (document id, sentence index of `span.start`, dyad version, id).
+//!    [`Quote`] serialises with serde; spans are byte offsets into the
+//!    document text.
 //!
 //! ```
 //! use dyad_code::quotes::{find_quotes, QuoteKind};
