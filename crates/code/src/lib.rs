@@ -1,1 +1,4 @@
 //! Actors, events, quotes, dates, places and positions from analysed text.
+
+pub mod dates;
+pub mod quotes;
