@@ -1,0 +1,1408 @@
+//! Name recognition: persons, locations and organisations in tokenised sentences.
+//!
+//! A first-order sequence labeller (BILOU or BIO tags) trained as a structured
+//! averaged perceptron and decoded with constrained Viterbi, so every output is
+//! a well-formed span. Features describe each word (form, lower case, shape,
+//! affixes, how often the word is capitalised mid-sentence elsewhere, name
+//! lists it belongs to) and its neighbours up to two words away.
+//!
+//! Run time is built for speed: a word's features only depend on the word, so
+//! for every word seen in training the model sums, at load time, the weights
+//! of its features in each of the five positions it can hold relative to the
+//! token being labelled. Labelling a known word then costs one table probe
+//! plus a handful of lookups for the features that pair it with neighbours.
+//!
+//! ```no_run
+//! use dyad_nlp::ner::{Ner, NerScratch};
+//! let ner = Ner::from_bytes(&std::fs::read("models/ner.bin").unwrap()).unwrap();
+//! let mut scratch = NerScratch::default();
+//! let mut spans = Vec::new();
+//! ner.spans(&["Rutte", "met", "Zelensky", "in", "Kyiv", "."], &mut scratch, &mut spans);
+//! for s in &spans {
+//!     println!("{}..{} {}", s.start, s.end, s.kind.as_str());
+//! }
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use crate::hash;
+use crate::model::{Reader, Writer};
+use crate::perceptron::{Trainer, Weights};
+use crate::{Error, Result};
+
+const MAGIC: &[u8; 8] = b"DYADNER\0";
+const VERSION: u32 = 1;
+
+/// The kinds of names dyad reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityKind {
+    Person,
+    Location,
+    Organization,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 3] = [EntityKind::Person, EntityKind::Location, EntityKind::Organization];
+
+    /// The CoNLL label: `PER`, `LOC` or `ORG`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "PER",
+            EntityKind::Location => "LOC",
+            EntityKind::Organization => "ORG",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A name found in a sentence: tokens `start..end` (exclusive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntitySpan {
+    pub start: usize,
+    pub end: usize,
+    pub kind: EntityKind,
+}
+
+/// Classes of annotated spans: dyad's three kinds, plus the early UNER `OTH`
+/// (demonyms, groups), which training may learn as a class of its own so that
+/// it stops competing with the others. `Other` is never reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpanClass {
+    Kind(EntityKind),
+    Other,
+}
+
+impl SpanClass {
+    fn index(self) -> usize {
+        match self {
+            SpanClass::Kind(k) => k.index(),
+            SpanClass::Other => 3,
+        }
+    }
+
+    fn from_index(i: usize) -> SpanClass {
+        match i {
+            0 => SpanClass::Kind(EntityKind::Person),
+            1 => SpanClass::Kind(EntityKind::Location),
+            2 => SpanClass::Kind(EntityKind::Organization),
+            _ => SpanClass::Other,
+        }
+    }
+}
+
+/// One annotated span of a training or evaluation sentence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AnnotatedSpan {
+    pub start: usize,
+    pub end: usize,
+    pub class: SpanClass,
+}
+
+/// A sentence with its gold names.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnnotatedSentence {
+    pub sent_id: String,
+    pub words: Vec<String>,
+    /// Non-overlapping, in order.
+    pub spans: Vec<AnnotatedSpan>,
+}
+
+/// Reads a Universal NER `.iob2` file (columns: id, token, IOB2 tag, ...).
+///
+/// `B-O` (a glitch of early UNER files) reads as `O`; `OTH` spans become
+/// [`SpanClass::Other`].
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read, [`Error::Conllu`] naming the
+/// line of a malformed row or an unknown tag.
+pub fn read_iob2(path: &Path) -> Result<Vec<AnnotatedSentence>> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.into(), source })?;
+    parse_iob2(&text).map_err(|(line, message)| Error::Conllu { path: path.into(), line, message })
+}
+
+/// Parses `.iob2` text; an error is `(line number, message)`.
+pub fn parse_iob2(text: &str) -> Result<Vec<AnnotatedSentence>, (usize, String)> {
+    let mut out = Vec::new();
+    let mut cur = AnnotatedSentence::default();
+    // (class, start) of the span being read.
+    let mut open: Option<(SpanClass, usize)> = None;
+    let close = |cur: &mut AnnotatedSentence, open: &mut Option<(SpanClass, usize)>| {
+        if let Some((class, start)) = open.take() {
+            cur.spans.push(AnnotatedSpan { start, end: cur.words.len(), class });
+        }
+    };
+    for (i, line) in text.lines().enumerate() {
+        let lineno = i + 1;
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            close(&mut cur, &mut open);
+            if !cur.words.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if let Some(c) = line.strip_prefix('#') {
+            if let Some(v) = c.trim_start().strip_prefix("sent_id") {
+                cur.sent_id = v.trim_start().trim_start_matches('=').trim().to_string();
+            }
+            continue;
+        }
+        let mut cols = line.split('\t');
+        let (Some(_id), Some(form), Some(tag)) = (cols.next(), cols.next(), cols.next()) else {
+            return Err((lineno, "expected at least 3 tab-separated columns (id, token, tag)".into()));
+        };
+        let (prefix, class) = match tag {
+            "O" | "B-O" | "I-O" => ('O', None),
+            _ => {
+                let (p, t) = tag
+                    .split_once('-')
+                    .ok_or_else(|| (lineno, format!("tag {tag:?} is not O, B-TYPE or I-TYPE")))?;
+                let class = match t {
+                    "PER" => SpanClass::Kind(EntityKind::Person),
+                    "LOC" => SpanClass::Kind(EntityKind::Location),
+                    "ORG" => SpanClass::Kind(EntityKind::Organization),
+                    "OTH" | "MISC" => SpanClass::Other,
+                    _ => return Err((lineno, format!("unknown entity type {t:?} in tag {tag:?}"))),
+                };
+                match p {
+                    "B" => ('B', Some(class)),
+                    "I" => ('I', Some(class)),
+                    _ => return Err((lineno, format!("tag {tag:?} is not O, B-TYPE or I-TYPE"))),
+                }
+            }
+        };
+        // conlleval: an I- that does not continue a span of its type opens one.
+        let continues = prefix == 'I' && open.is_some_and(|(c, _)| Some(c) == class);
+        if !continues {
+            close(&mut cur, &mut open);
+            if let Some(c) = class {
+                open = Some((c, cur.words.len()));
+            }
+        }
+        cur.words.push(form.to_string());
+    }
+    close(&mut cur, &mut open);
+    if !cur.words.is_empty() {
+        out.push(cur);
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// Tag schemes
+
+/// How spans are spelled as per-token tags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// Begin / inside / outside.
+    Bio,
+    /// Begin / inside / last / outside / unit: the model sees where names end.
+    Bilou,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Labels {
+    scheme: Scheme,
+    n_classes: usize,
+}
+
+// Parts of a label within its class.
+const B: usize = 0;
+const I: usize = 1;
+const L: usize = 2;
+const U: usize = 3;
+
+impl Labels {
+    fn per_class(self) -> usize {
+        match self.scheme {
+            Scheme::Bio => 2,
+            Scheme::Bilou => 4,
+        }
+    }
+
+    fn count(self) -> usize {
+        1 + self.per_class() * self.n_classes
+    }
+
+    fn label(self, class: usize, part: usize) -> usize {
+        1 + class * self.per_class() + part
+    }
+
+    /// `(class, part)` of a label; `None` for O.
+    fn split(self, label: usize) -> Option<(usize, usize)> {
+        let l = label.checked_sub(1)?;
+        Some((l / self.per_class(), l % self.per_class()))
+    }
+
+    /// Whether `cur` may follow `prev` (`None`: sentence start).
+    fn allowed(self, prev: Option<usize>, cur: usize) -> bool {
+        let p = prev.and_then(|p| self.split(p));
+        let c = self.split(cur);
+        match self.scheme {
+            Scheme::Bio => match c {
+                Some((cc, I)) => matches!(p, Some((pc, _)) if pc == cc),
+                _ => true,
+            },
+            Scheme::Bilou => match p {
+                Some((pc, B | I)) => matches!(c, Some((cc, I | L)) if cc == pc),
+                _ => !matches!(c, Some((_, I | L))),
+            },
+        }
+    }
+
+    fn allowed_end(self, label: usize) -> bool {
+        match self.scheme {
+            Scheme::Bio => true,
+            Scheme::Bilou => !matches!(self.split(label), Some((_, B | I))),
+        }
+    }
+
+    /// Gold labels of a sentence; classes at or beyond `n_classes` read as O.
+    fn encode(self, n: usize, spans: &[AnnotatedSpan], out: &mut Vec<u8>) {
+        out.clear();
+        out.resize(n, 0);
+        for s in spans {
+            let c = s.class.index();
+            if c >= self.n_classes || s.start >= s.end || s.end > n {
+                continue;
+            }
+            for (k, slot) in out[s.start..s.end].iter_mut().enumerate() {
+                let part = match self.scheme {
+                    Scheme::Bio => usize::from(k > 0),
+                    Scheme::Bilou => match (k == 0, s.start + k + 1 == s.end) {
+                        (true, true) => U,
+                        (true, false) => B,
+                        (false, true) => L,
+                        (false, false) => I,
+                    },
+                };
+                *slot = self.label(c, part) as u8;
+            }
+        }
+    }
+
+    /// Spans of a label sequence, read leniently (an I without its B opens a span).
+    fn decode(self, labels: &[u8], mut emit: impl FnMut(usize, usize, usize)) {
+        let mut open: Option<(usize, usize)> = None; // (class, start)
+        for (i, &l) in labels.iter().enumerate() {
+            let sp = self.split(usize::from(l));
+            let continues = matches!((open, sp), (Some((oc, _)), Some((c, I | L))) if oc == c);
+            if !continues {
+                if let Some((c, s)) = open.take() {
+                    emit(s, i, c);
+                }
+                if let Some((c, _)) = sp {
+                    open = Some((c, i));
+                }
+            }
+            if let Some((_, U | L)) = sp {
+                if let Some((c, s)) = open.take() {
+                    emit(s, i + 1, c);
+                }
+            }
+        }
+        if let Some((c, s)) = open {
+            emit(s, labels.len(), c);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Word analysis
+
+/// FNV-1a over bytes, finished like [`hash::bytes`].
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+
+    #[inline]
+    fn char(&mut self, c: char) {
+        if c.is_ascii() {
+            self.byte(c as u8);
+        } else {
+            let mut buf = [0u8; 4];
+            for &b in c.encode_utf8(&mut buf).as_bytes() {
+                self.byte(b);
+            }
+        }
+    }
+
+    fn finish(self) -> u64 {
+        hash::finish(self.0)
+    }
+}
+
+/// Typographic quotes read as ASCII ones.
+#[inline]
+fn fold(c: char) -> char {
+    match c {
+        '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' => '\'',
+        '\u{201C}' | '\u{201D}' => '"',
+        '\u{2013}' | '\u{2014}' => '-',
+        _ => c,
+    }
+}
+
+#[inline]
+fn push_lower(h: &mut Fnv, c: char) {
+    let c = fold(c);
+    if c.is_ascii() {
+        h.byte(c.to_ascii_lowercase() as u8);
+    } else {
+        for l in c.to_lowercase() {
+            h.char(l);
+        }
+    }
+}
+
+/// Hash of `s` lower-cased (Unicode), with typographic quotes folded.
+pub fn lower_hash(s: &str) -> u64 {
+    let mut h = Fnv::new();
+    for c in s.chars() {
+        push_lower(&mut h, c);
+    }
+    h.finish()
+}
+
+// Bits of `WordInfo::flags`.
+const F_INIT_UPPER: u8 = 1;
+const F_ALL_UPPER: u8 = 2;
+const F_HAS_LOWER: u8 = 4;
+const F_DIGIT: u8 = 8;
+const F_HYPHEN: u8 = 16;
+const F_PERIOD: u8 = 32;
+const F_LETTER: u8 = 64;
+const F_OTHER: u8 = 128;
+
+/// What the features of neighbouring words need to know about a word.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct WordInfo {
+    lower: u64,
+    /// Shape with runs collapsed: `Xx`, `X.X.`, `d-d`.
+    short: u64,
+    flags: u8,
+}
+
+/// Character class for shapes.
+#[inline]
+fn shape_char(c: char) -> char {
+    if c.is_uppercase() {
+        'X'
+    } else if c.is_lowercase() {
+        'x'
+    } else if c.is_numeric() {
+        'd'
+    } else if c.is_alphabetic() {
+        'a'
+    } else {
+        let c = fold(c);
+        if c.is_ascii() {
+            c
+        } else {
+            '*'
+        }
+    }
+}
+
+/// One pass over the word: lower-case hash, shapes and flags. Returns the
+/// info and the long shape hash (runs capped at four).
+fn analyse(word: &str) -> (WordInfo, u64) {
+    let mut lower = Fnv::new();
+    let mut long = Fnv::new();
+    let mut short = Fnv::new();
+    let mut flags = 0u8;
+    let mut prev = '\0';
+    let mut run = 0usize;
+    let mut first = true;
+    let mut all_upper = true;
+    for c in word.chars() {
+        push_lower(&mut lower, c);
+        let s = shape_char(c);
+        if s == prev {
+            run += 1;
+        } else {
+            run = 1;
+            short.char(s);
+            prev = s;
+        }
+        if run <= 4 {
+            long.char(s);
+        }
+        match s {
+            'X' => {
+                flags |= F_LETTER;
+                if first {
+                    flags |= F_INIT_UPPER;
+                }
+            }
+            'x' => {
+                flags |= F_LETTER | F_HAS_LOWER;
+                all_upper = false;
+            }
+            'a' => {
+                flags |= F_LETTER;
+                all_upper = false;
+            }
+            'd' => flags |= F_DIGIT,
+            '-' => flags |= F_HYPHEN,
+            '.' => flags |= F_PERIOD,
+            _ => flags |= F_OTHER,
+        }
+        first = false;
+    }
+    if all_upper && flags & F_LETTER != 0 {
+        flags |= F_ALL_UPPER;
+    }
+    (WordInfo { lower: lower.finish(), short: short.finish(), flags }, long.finish())
+}
+
+fn lower_slice_hash(s: &str) -> u64 {
+    lower_hash(s)
+}
+
+// ---------------------------------------------------------------------------
+// Lexicon: what the model knows about words beyond the training sentences
+
+/// Word-level knowledge the features use: how often a word is capitalised
+/// inside sentences of a larger text, and the name lists it belongs to.
+#[derive(Clone, Debug, Default)]
+pub struct Lexicon {
+    /// Lower-case hash → (capitalised, total) counts of non-initial occurrences.
+    case: BTreeMap<u64, (u32, u32)>,
+    /// Lower-case hash → name-list bits.
+    lists: BTreeMap<u64, u32>,
+}
+
+/// Name lists a [`Lexicon`] can hold (at most eight).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameList {
+    Place,
+    Person,
+    Organization,
+    Demonym,
+    FirstName,
+}
+
+impl Lexicon {
+    /// Counts how the words of a sentence are capitalised (the first word and
+    /// all-capitals sentences are skipped: they say nothing).
+    pub fn count_case(&mut self, words: &[&str]) {
+        let mut letters = 0;
+        let mut upper = 0;
+        for w in words {
+            let (info, _) = analyse(w);
+            if info.flags & F_LETTER != 0 {
+                letters += 1;
+                if info.flags & F_ALL_UPPER != 0 {
+                    upper += 1;
+                }
+            }
+        }
+        if letters >= 3 && upper * 10 >= letters * 6 {
+            return;
+        }
+        for w in words.iter().skip(1) {
+            let (info, _) = analyse(w);
+            if info.flags & F_LETTER == 0 {
+                continue;
+            }
+            let e = self.case.entry(info.lower).or_insert((0, 0));
+            if info.flags & F_INIT_UPPER != 0 {
+                e.0 += 1;
+            }
+            e.1 += 1;
+        }
+    }
+
+    /// Adds a name (as tokens) to a list: each token is marked as the whole
+    /// name, its first token or a later token.
+    pub fn add_name(&mut self, list: NameList, tokens: &[&str]) {
+        let base = 4 + 3 * list as u32;
+        for (i, t) in tokens.iter().enumerate() {
+            if !t.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            let bit = match (tokens.len(), i) {
+                (1, _) => base,
+                (_, 0) => base + 1,
+                _ => base + 2,
+            };
+            *self.lists.entry(lower_hash(t)).or_insert(0) |= 1 << bit;
+        }
+    }
+
+    /// Word attributes: bits 0-3 a capitalisation bucket, then name-list bits.
+    fn attrs(&self) -> Vec<(u64, u32)> {
+        let mut out: BTreeMap<u64, u32> = self.lists.clone();
+        for (&k, &(cap, total)) in &self.case {
+            let bucket = if total < 3 {
+                0
+            } else {
+                let r = f64::from(cap) / f64::from(total);
+                match r {
+                    r if r < 0.02 => 1,
+                    r if r < 0.2 => 2,
+                    r if r < 0.5 => 3,
+                    r if r < 0.8 => 4,
+                    r if r < 0.98 => 5,
+                    _ => 6,
+                }
+            };
+            if bucket != 0 {
+                *out.entry(k).or_insert(0) |= bucket;
+            }
+        }
+        out.into_iter().filter(|&(_, v)| v != 0).collect()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Features
+
+/// Positions a word can hold relative to the token being labelled.
+const ROLES: usize = 5;
+const R_CUR: usize = 0;
+const R_P1: usize = 1;
+const R_P2: usize = 2;
+const R_N1: usize = 3;
+const R_N2: usize = 4;
+
+// Feature templates.
+const T_FORM: u32 = 1;
+const T_LOWER: u32 = 2;
+const T_SHAPE: u32 = 3;
+const T_SHORT: u32 = 4;
+const T_FLAGS: u32 = 5;
+const T_PRE: u32 = 6;
+const T_SUF: u32 = 7;
+const T_LEN: u32 = 8;
+const T_CASE: u32 = 9;
+const T_LIST: u32 = 10;
+const T_PAD: u32 = 12;
+const T_BI_LEFT: u32 = 20;
+const T_BI_RIGHT: u32 = 21;
+const T_SHAPE3: u32 = 22;
+const T_FIRST: u32 = 23;
+const T_PROFILE: u32 = 24;
+const T_PREV_SHAPE: u32 = 25;
+const T_SHAPE_NEXT: u32 = 26;
+const T_PROFILE_LOWER: u32 = 27;
+const T_BIAS: u32 = 28;
+const T_TRANS: u32 = 30;
+
+const N_CONTEXT: usize = 8;
+
+/// Boundary value for neighbours beyond the sentence.
+const EDGE: u64 = 0x005e_ed0f_ed9e;
+
+/// A sorted open-addressing table from 64-bit keys to `u32` values.
+#[derive(Clone, Debug, Default)]
+struct Table {
+    mask: usize,
+    slots: Vec<(u64, u32)>,
+}
+
+impl Table {
+    fn build(items: impl ExactSizeIterator<Item = (u64, u32)>) -> Table {
+        let cap = (items.len() * 2).next_power_of_two().max(16);
+        let mut t = Table { mask: cap - 1, slots: vec![(0, 0); cap] };
+        for (k, v) in items {
+            let k = k.max(1);
+            let mut s = k as usize & t.mask;
+            loop {
+                if t.slots[s].0 == 0 {
+                    t.slots[s] = (k, v);
+                    break;
+                }
+                if t.slots[s].0 == k {
+                    break; // first wins
+                }
+                s = (s + 1) & t.mask;
+            }
+        }
+        t
+    }
+
+    #[inline]
+    fn get(&self, k: u64) -> Option<u32> {
+        let k = k.max(1);
+        let mut s = k as usize & self.mask;
+        loop {
+            let (sk, v) = *self.slots.get(s)?;
+            if sk == k {
+                return Some(v);
+            }
+            if sk == 0 {
+                return None;
+            }
+            s = (s + 1) & self.mask;
+        }
+    }
+}
+
+/// Feature keys of `word` holding position `role`.
+fn word_keys(word: &str, attrs: &Table, role: usize, out: &mut Vec<u64>) -> WordInfo {
+    let (info, long) = analyse(word);
+    let r = role as u64;
+    let a = attrs.get(info.lower).unwrap_or(0);
+    out.push(hash::feature(T_LOWER, &[r, info.lower]));
+    out.push(hash::feature(T_SHORT, &[r, info.short]));
+    if role == R_CUR || role == R_P1 || role == R_N1 {
+        out.push(hash::feature(T_FLAGS, &[r, u64::from(info.flags)]));
+        out.push(hash::feature(T_CASE, &[r, u64::from(a & 15)]));
+        let mut bits = a >> 4;
+        while bits != 0 {
+            let b = bits.trailing_zeros();
+            out.push(hash::feature(T_LIST, &[r, u64::from(b)]));
+            bits &= bits - 1;
+        }
+    }
+    if role == R_CUR {
+        out.push(hash::feature(T_FORM, &[r, hash::bytes(word.as_bytes())]));
+        out.push(hash::feature(T_SHAPE, &[r, long]));
+        let n = word.chars().count();
+        out.push(hash::feature(T_LEN, &[r, n.min(12) as u64]));
+        for k in 1..=4usize {
+            if n > k {
+                let end = word.char_indices().nth(k).map_or(word.len(), |(b, _)| b);
+                out.push(hash::feature(T_PRE, &[r, k as u64, lower_slice_hash(&word[..end])]));
+                let start = word.char_indices().rev().nth(k - 1).map_or(0, |(b, _)| b);
+                out.push(hash::feature(T_SUF, &[r, k as u64, lower_slice_hash(&word[start..])]));
+            }
+        }
+    }
+    info
+}
+
+fn pad_key(role: usize) -> u64 {
+    hash::feature(T_PAD, &[role as u64])
+}
+
+fn bias_key() -> u64 {
+    hash::feature(T_BIAS, &[])
+}
+
+/// Case profile of a sentence: 0 mixed, 1 all capitals, 2 no capitals, 3 title case.
+fn profile(info: &[WordInfo]) -> u64 {
+    let mut letters = 0usize;
+    let mut caps = 0usize;
+    let mut init = 0usize;
+    for w in info {
+        if w.flags & F_LETTER != 0 {
+            letters += 1;
+            if w.flags & F_ALL_UPPER != 0 {
+                caps += 1;
+            }
+            if w.flags & F_INIT_UPPER != 0 {
+                init += 1;
+            }
+        }
+    }
+    if letters >= 3 && caps * 10 >= letters * 6 {
+        1
+    } else if init == 0 && letters >= 2 {
+        2
+    } else if letters >= 4 && init * 10 >= letters * 8 {
+        3
+    } else {
+        0
+    }
+}
+
+/// Keys of the features that pair token `i` with its neighbours or sentence.
+fn context_keys(info: &[WordInfo], i: usize, profile: u64) -> [u64; N_CONTEXT] {
+    let edge = WordInfo { lower: EDGE, short: EDGE, flags: 0 };
+    let w = info.get(i).copied().unwrap_or(edge);
+    let p = if i == 0 { edge } else { info.get(i - 1).copied().unwrap_or(edge) };
+    let n = info.get(i + 1).copied().unwrap_or(edge);
+    [
+        hash::feature(T_BI_LEFT, &[p.lower, w.lower]),
+        hash::feature(T_BI_RIGHT, &[w.lower, n.lower]),
+        hash::feature(T_SHAPE3, &[p.short, w.short, n.short]),
+        hash::feature(T_FIRST, &[u64::from(i == 0), w.short, u64::from(w.flags)]),
+        hash::feature(T_PROFILE, &[profile, w.short]),
+        hash::feature(T_PREV_SHAPE, &[p.lower, w.short]),
+        hash::feature(T_SHAPE_NEXT, &[w.short, n.lower]),
+        hash::feature(T_PROFILE_LOWER, &[profile, w.lower]),
+    ]
+}
+
+fn trans_key(prev: usize, cur: usize) -> u64 {
+    hash::feature(T_TRANS, &[prev as u64, cur as u64])
+}
+
+/// Every feature key of every token of a sentence (training and tests).
+fn sentence_keys(words: &[&str], attrs: &Table, keys: &mut Vec<u64>, offsets: &mut Vec<usize>) {
+    let mut info = Vec::with_capacity(words.len());
+    let mut scratch = Vec::new();
+    for w in words {
+        scratch.clear();
+        info.push(word_keys(w, attrs, R_CUR, &mut scratch));
+    }
+    let prof = profile(&info);
+    for i in 0..words.len() {
+        offsets.push(keys.len());
+        keys.push(bias_key());
+        word_keys(words[i], attrs, R_CUR, keys);
+        for (role, j) in
+            [(R_P1, i.checked_sub(1)), (R_P2, i.checked_sub(2)), (R_N1, Some(i + 1)), (R_N2, Some(i + 2))]
+        {
+            match j.and_then(|j| words.get(j)) {
+                Some(w) => {
+                    word_keys(w, attrs, role, keys);
+                }
+                None => keys.push(pad_key(role)),
+            }
+        }
+        keys.extend_from_slice(&context_keys(&info, i, prof));
+    }
+    offsets.push(keys.len());
+}
+
+// ---------------------------------------------------------------------------
+// Decoding
+
+trait Score: Copy + PartialOrd + std::ops::Add<Output = Self> {}
+impl Score for f32 {}
+impl Score for i64 {}
+
+/// Viterbi over `n` tokens and `nl` labels with transition scores `trans`
+/// (`(nl + 1) × nl`, row `nl` = sentence start) and a mask of allowed moves.
+/// Writes the best labels to `out`.
+#[allow(clippy::too_many_arguments)]
+fn viterbi<T: Score>(
+    n: usize,
+    nl: usize,
+    emission: impl Fn(usize, usize) -> T,
+    trans: &[T],
+    allowed: &[bool],
+    allowed_end: &[bool],
+    delta: &mut Vec<T>,
+    back: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+) {
+    out.clear();
+    if n == 0 || nl == 0 {
+        return;
+    }
+    let zero = emission(0, 0);
+    delta.clear();
+    delta.resize(2 * nl, zero);
+    back.clear();
+    back.resize(n * nl, 0);
+    let mut live = [false; 64];
+    let mut next_live = [false; 64];
+    for y in 0..nl {
+        live[y] = allowed[nl * nl + y];
+        if live[y] {
+            delta[y] = trans[nl * nl + y] + emission(0, y);
+        }
+    }
+    for i in 1..n {
+        let (prev, cur) = delta.split_at_mut(nl);
+        let (prev, cur) = if i % 2 == 1 { (&*prev, cur) } else { (&*cur, prev) };
+        for y in 0..nl {
+            let mut best: Option<(T, usize)> = None;
+            for p in 0..nl {
+                if live[p] && allowed[p * nl + y] {
+                    let s = prev[p] + trans[p * nl + y];
+                    if best.is_none_or(|(b, _)| s > b) {
+                        best = Some((s, p));
+                    }
+                }
+            }
+            next_live[y] = best.is_some();
+            if let Some((s, p)) = best {
+                cur[y] = s + emission(i, y);
+                back[i * nl + y] = p as u8;
+            }
+        }
+        live[..nl].copy_from_slice(&next_live[..nl]);
+    }
+    let last = if n % 2 == 1 { &delta[..nl] } else { &delta[nl..] };
+    let mut best: Option<(T, usize)> = None;
+    for y in 0..nl {
+        if live[y] && allowed_end[y] && best.is_none_or(|(b, _)| last[y] > b) {
+            best = Some((last[y], y));
+        }
+    }
+    let mut y = best.map_or(0, |(_, y)| y);
+    out.resize(n, 0);
+    for i in (0..n).rev() {
+        out[i] = y as u8;
+        if i > 0 {
+            y = usize::from(back[i * nl + y]);
+        }
+    }
+}
+
+fn masks(labels: Labels) -> (Vec<bool>, Vec<bool>) {
+    let nl = labels.count();
+    let mut allowed = vec![false; (nl + 1) * nl];
+    for p in 0..=nl {
+        for c in 0..nl {
+            allowed[p * nl + c] = labels.allowed((p < nl).then_some(p), c);
+        }
+    }
+    let end = (0..nl).map(|l| labels.allowed_end(l)).collect();
+    (allowed, end)
+}
+
+// ---------------------------------------------------------------------------
+// The model
+
+/// The trained recogniser: read-only, shareable across threads.
+#[derive(Clone, Debug)]
+pub struct Ner {
+    labels: Labels,
+    weights: Weights,
+    /// `(nl + 1) × nl` transition scores in emission units.
+    trans: Vec<i32>,
+    allowed: Vec<bool>,
+    allowed_end: Vec<bool>,
+    attrs: Table,
+    attr_list: Vec<(u64, u32)>,
+    vocab: Vec<String>,
+    // Derived at load time.
+    /// Form hash → vocabulary index.
+    cache: Table,
+    /// Per vocabulary word: `ROLES × nl` summed weights.
+    rows: Vec<i32>,
+    infos: Vec<WordInfo>,
+    /// Sums for missing neighbours, per role (`ROLES × nl`, CUR unused).
+    pads: Vec<i32>,
+    bias: Vec<i32>,
+}
+
+/// Per-thread buffers for [`Ner::spans`].
+#[derive(Clone, Debug, Default)]
+pub struct NerScratch {
+    info: Vec<WordInfo>,
+    rows: Vec<i32>,
+    emission: Vec<i32>,
+    delta: Vec<i64>,
+    trans: Vec<i64>,
+    back: Vec<u8>,
+    labels: Vec<u8>,
+    keys: Vec<u64>,
+}
+
+impl Ner {
+    fn n_labels(&self) -> usize {
+        self.labels.count()
+    }
+
+    fn build(
+        labels: Labels,
+        weights: Weights,
+        trans: Vec<i32>,
+        attr_list: Vec<(u64, u32)>,
+        vocab: Vec<String>,
+    ) -> Ner {
+        let nl = labels.count();
+        let (allowed, allowed_end) = masks(labels);
+        let attrs = Table::build(attr_list.iter().copied());
+        let mut ner = Ner {
+            labels,
+            weights,
+            trans,
+            allowed,
+            allowed_end,
+            attrs,
+            attr_list,
+            vocab: Vec::new(),
+            cache: Table::default(),
+            rows: Vec::new(),
+            infos: Vec::new(),
+            pads: vec![0; ROLES * nl],
+            bias: vec![0; nl],
+        };
+        for role in [R_P1, R_P2, R_N1, R_N2] {
+            ner.weights.add(pad_key(role), &mut ner.pads[role * nl..(role + 1) * nl]);
+        }
+        ner.weights.add(bias_key(), &mut ner.bias);
+        let mut rows = vec![0; vocab.len() * ROLES * nl];
+        let mut infos = Vec::with_capacity(vocab.len());
+        let mut keys = Vec::new();
+        for (i, w) in vocab.iter().enumerate() {
+            infos.push(ner.word_rows(w, &mut rows[i * ROLES * nl..(i + 1) * ROLES * nl], &mut keys));
+        }
+        ner.cache =
+            Table::build(vocab.iter().enumerate().map(|(i, w)| (hash::bytes(w.as_bytes()), i as u32)));
+        ner.rows = rows;
+        ner.infos = infos;
+        ner.vocab = vocab;
+        ner
+    }
+
+    /// Sums a word's feature weights for each role into `row` (`ROLES × nl`).
+    fn word_rows(&self, word: &str, row: &mut [i32], keys: &mut Vec<u64>) -> WordInfo {
+        let nl = self.n_labels();
+        row.iter_mut().for_each(|v| *v = 0);
+        let mut info = WordInfo::default();
+        for role in 0..ROLES {
+            keys.clear();
+            let wi = word_keys(word, &self.attrs, role, keys);
+            if role == R_CUR {
+                info = wi;
+            }
+            let r = &mut row[role * nl..(role + 1) * nl];
+            for &k in keys.iter() {
+                self.weights.add(k, r);
+            }
+        }
+        info
+    }
+
+    /// Finds the names in one sentence of tokens; `out` is cleared first.
+    /// Spans are in order, do not overlap and never start inside a name.
+    pub fn spans(&self, words: &[&str], scratch: &mut NerScratch, out: &mut Vec<EntitySpan>) {
+        out.clear();
+        self.label(words, scratch);
+        let labels = self.labels;
+        labels.decode(&scratch.labels, |start, end, class| {
+            if let SpanClass::Kind(kind) = SpanClass::from_index(class) {
+                out.push(EntitySpan { start, end, kind });
+            }
+        });
+    }
+
+    /// Fills `scratch.labels` with the best label sequence.
+    fn label(&self, words: &[&str], scratch: &mut NerScratch) {
+        let n = words.len();
+        let nl = self.n_labels();
+        let rl = ROLES * nl;
+        scratch.info.clear();
+        scratch.rows.clear();
+        scratch.rows.resize(n * rl, 0);
+        for (i, w) in words.iter().enumerate() {
+            let row = &mut scratch.rows[i * rl..(i + 1) * rl];
+            let info = match self.cache.get(hash::bytes(w.as_bytes())) {
+                Some(v) => {
+                    let v = v as usize;
+                    row.copy_from_slice(&self.rows[v * rl..(v + 1) * rl]);
+                    self.infos[v]
+                }
+                None => self.word_rows(w, row, &mut scratch.keys),
+            };
+            scratch.info.push(info);
+        }
+        let prof = profile(&scratch.info);
+        scratch.emission.clear();
+        scratch.emission.resize(n * nl, 0);
+        for i in 0..n {
+            let em = &mut scratch.emission[i * nl..(i + 1) * nl];
+            em.copy_from_slice(&self.bias);
+            let rows = &scratch.rows;
+            let mut add = |src: &[i32]| em.iter_mut().zip(src).for_each(|(e, s)| *e += s);
+            add(&rows[i * rl + R_CUR * nl..][..nl]);
+            let pad = |role: usize| &self.pads[role * nl..(role + 1) * nl];
+            add(match i.checked_sub(1) {
+                Some(j) => &rows[j * rl + R_P1 * nl..][..nl],
+                None => pad(R_P1),
+            });
+            add(match i.checked_sub(2) {
+                Some(j) => &rows[j * rl + R_P2 * nl..][..nl],
+                None => pad(R_P2),
+            });
+            add(if i + 1 < n { &rows[(i + 1) * rl + R_N1 * nl..][..nl] } else { pad(R_N1) });
+            add(if i + 2 < n { &rows[(i + 2) * rl + R_N2 * nl..][..nl] } else { pad(R_N2) });
+            for k in context_keys(&scratch.info, i, prof) {
+                self.weights.add(k, em);
+            }
+        }
+        scratch.trans.clear();
+        scratch.trans.extend(self.trans.iter().map(|&t| i64::from(t)));
+        let em = &scratch.emission;
+        viterbi(
+            n,
+            nl,
+            |i, y| i64::from(em[i * nl + y]),
+            &scratch.trans,
+            &self.allowed,
+            &self.allowed_end,
+            &mut scratch.delta,
+            &mut scratch.back,
+            &mut scratch.labels,
+        );
+    }
+
+    /// Serialises the model.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::new(MAGIC, VERSION);
+        w.u8(match self.labels.scheme {
+            Scheme::Bio => 0,
+            Scheme::Bilou => 1,
+        });
+        w.u8(self.labels.n_classes as u8);
+        self.weights.write(&mut w);
+        w.u32(self.trans.len() as u32);
+        for &t in &self.trans {
+            w.u32(t as u32);
+        }
+        w.u32(self.attr_list.len() as u32);
+        for &(k, v) in &self.attr_list {
+            w.u64(k);
+            w.u32(v);
+        }
+        w.strs(&self.vocab);
+        w.buf
+    }
+
+    /// Loads a model written by [`Ner::to_bytes`].
+    ///
+    /// # Errors
+    /// [`Error::Model`] when the bytes are not a name-recogniser model of this
+    /// format version, or are truncated or inconsistent.
+    pub fn from_bytes(data: &[u8]) -> Result<Ner> {
+        let mut r = Reader::new(data, MAGIC, VERSION, "ner")?;
+        let scheme = match r.u8()? {
+            0 => Scheme::Bio,
+            1 => Scheme::Bilou,
+            s => return Err(r.err(format!("unknown tag scheme {s}"))),
+        };
+        let n_classes = r.u8()? as usize;
+        if !(3..=4).contains(&n_classes) {
+            return Err(r.err(format!("{n_classes} entity classes (expected 3 or 4)")));
+        }
+        let labels = Labels { scheme, n_classes };
+        let nl = labels.count();
+        let weights = Weights::read(&mut r)?;
+        if weights.n_classes() != nl {
+            return Err(r.err(format!("weights for {} labels, expected {nl}", weights.n_classes())));
+        }
+        let n = r.len(4)?;
+        if n != (nl + 1) * nl {
+            return Err(r.err(format!("{n} transition scores, expected {}", (nl + 1) * nl)));
+        }
+        let mut trans = Vec::with_capacity(n);
+        for _ in 0..n {
+            trans.push(r.u32()? as i32);
+        }
+        let n = r.len(12)?;
+        let mut attr_list = Vec::with_capacity(n);
+        for _ in 0..n {
+            let k = r.u64()?;
+            attr_list.push((k, r.u32()?));
+        }
+        let vocab = r.strs()?;
+        r.finish()?;
+        Ok(Ner::build(labels, weights, trans, attr_list, vocab))
+    }
+
+    /// Loads a model file.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when it cannot be read, else as [`Ner::from_bytes`].
+    pub fn load(path: &Path) -> Result<Ner> {
+        let data = std::fs::read(path).map_err(|source| Error::Io { path: path.into(), source })?;
+        Ner::from_bytes(&data)
+    }
+
+    /// Number of hashed features with weights.
+    pub fn n_features(&self) -> usize {
+        self.weights.n_features()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Training
+
+/// Choices for [`train`].
+#[derive(Clone, Debug)]
+pub struct TrainConfig {
+    pub epochs: usize,
+    pub scheme: Scheme,
+    /// Learn `OTH` spans as a class of their own (else they read as O).
+    pub keep_other: bool,
+    /// Seed of the deterministic shuffle between epochs.
+    pub seed: u64,
+    /// Words seen fewer times than this in training are not cached (they go
+    /// through the slower unknown-word path at run time).
+    pub min_cache_count: usize,
+}
+
+impl Default for TrainConfig {
+    fn default() -> TrainConfig {
+        TrainConfig { epochs: 10, scheme: Scheme::Bilou, keep_other: false, seed: 1, min_cache_count: 1 }
+    }
+}
+
+struct Prepared {
+    keys: Vec<u64>,
+    offsets: Vec<usize>,
+    gold: Vec<u8>,
+}
+
+/// Structured averaged-perceptron training, one epoch at a time.
+pub struct NerTrainer {
+    labels: Labels,
+    emission: Trainer,
+    /// Two classes: class 0 holds each transition's weight (class 1 its negation).
+    trans: Trainer,
+    attr_list: Vec<(u64, u32)>,
+    vocab: Vec<String>,
+    data: Vec<Prepared>,
+    order: Vec<usize>,
+    rng: u64,
+    epoch: usize,
+}
+
+impl NerTrainer {
+    pub fn new(sentences: &[AnnotatedSentence], lexicon: &Lexicon, config: TrainConfig) -> NerTrainer {
+        let labels = Labels { scheme: config.scheme, n_classes: if config.keep_other { 4 } else { 3 } };
+        let attr_list = lexicon.attrs();
+        let attrs = Table::build(attr_list.iter().copied());
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut data = Vec::with_capacity(sentences.len());
+        for s in sentences {
+            let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
+            for w in &words {
+                *counts.entry(w).or_insert(0) += 1;
+            }
+            let mut p = Prepared { keys: Vec::new(), offsets: Vec::new(), gold: Vec::new() };
+            sentence_keys(&words, &attrs, &mut p.keys, &mut p.offsets);
+            labels.encode(words.len(), &s.spans, &mut p.gold);
+            data.push(p);
+        }
+        let vocab = counts
+            .into_iter()
+            .filter(|&(_, c)| c >= config.min_cache_count)
+            .map(|(w, _)| w.to_string())
+            .collect();
+        NerTrainer {
+            labels,
+            emission: Trainer::new(labels.count()),
+            trans: Trainer::new(2),
+            attr_list,
+            vocab,
+            order: (0..data.len()).collect(),
+            data,
+            rng: config.seed.max(1),
+            epoch: 0,
+        }
+    }
+
+    pub fn epochs_done(&self) -> usize {
+        self.epoch
+    }
+
+    /// One pass over the shuffled training sentences; returns the share of
+    /// tokens labelled wrongly during the pass.
+    pub fn epoch(&mut self) -> f64 {
+        let nl = self.labels.count();
+        // Fisher-Yates with xorshift64*: deterministic for a seed.
+        for i in (1..self.order.len()).rev() {
+            self.rng ^= self.rng >> 12;
+            self.rng ^= self.rng << 25;
+            self.rng ^= self.rng >> 27;
+            let r = self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d);
+            self.order.swap(i, (r % (i as u64 + 1)) as usize);
+        }
+        let (allowed, allowed_end) = masks(self.labels);
+        let mut trans = vec![0f32; (nl + 1) * nl];
+        let mut em = Vec::new();
+        let mut scores = vec![0f32; nl];
+        let mut two = [0f32; 2];
+        let (mut delta, mut back, mut pred) = (Vec::new(), Vec::new(), Vec::new());
+        let mut errors = 0usize;
+        let mut tokens = 0usize;
+        for &si in &self.order {
+            let p = &self.data[si];
+            let n = p.gold.len();
+            if n == 0 {
+                continue;
+            }
+            for (prev, row) in trans.chunks_mut(nl).enumerate() {
+                for (cur, t) in row.iter_mut().enumerate() {
+                    self.trans.score(&[trans_key(prev, cur)], &mut two);
+                    *t = two[0];
+                }
+            }
+            em.clear();
+            for i in 0..n {
+                self.emission.score(&p.keys[p.offsets[i]..p.offsets[i + 1]], &mut scores);
+                em.extend_from_slice(&scores);
+            }
+            viterbi(
+                n,
+                nl,
+                |i, y| em[i * nl + y],
+                &trans,
+                &allowed,
+                &allowed_end,
+                &mut delta,
+                &mut back,
+                &mut pred,
+            );
+            self.emission.tick();
+            self.trans.tick();
+            tokens += n;
+            for i in 0..n {
+                let (g, q) = (usize::from(p.gold[i]), usize::from(pred[i]));
+                if g != q {
+                    errors += 1;
+                    self.emission.update(&p.keys[p.offsets[i]..p.offsets[i + 1]], g, q, 1.0);
+                }
+                let gp = if i == 0 { nl } else { usize::from(p.gold[i - 1]) };
+                let qp = if i == 0 { nl } else { usize::from(pred[i - 1]) };
+                if (gp, g) != (qp, q) {
+                    self.trans.update(&[trans_key(gp, g)], 0, 1, 1.0);
+                    self.trans.update(&[trans_key(qp, q)], 1, 0, 1.0);
+                }
+            }
+        }
+        self.epoch += 1;
+        errors as f64 / tokens.max(1) as f64
+    }
+
+    /// The averaged model so far.
+    pub fn freeze(&self) -> Ner {
+        let nl = self.labels.count();
+        let weights = self.emission.freeze();
+        let tw = self.trans.freeze();
+        let mut two = [0i32; 2];
+        let mut trans = Vec::with_capacity((nl + 1) * nl);
+        for prev in 0..=nl {
+            for cur in 0..nl {
+                tw.score(&[trans_key(prev, cur)], &mut two);
+                let real = two[0] as f32 * tw.scale;
+                trans.push((real / weights.scale).round() as i32);
+            }
+        }
+        Ner::build(self.labels, weights, trans, self.attr_list.clone(), self.vocab.clone())
+    }
+}
+
+/// Trains a recogniser; the same data and config give the same model.
+pub fn train(sentences: &[AnnotatedSentence], lexicon: &Lexicon, config: TrainConfig) -> Ner {
+    let epochs = config.epochs;
+    let mut t = NerTrainer::new(sentences, lexicon, config);
+    for _ in 0..epochs {
+        t.epoch();
+    }
+    t.freeze()
+}
+
+// ---------------------------------------------------------------------------
+// Evaluation
+
+/// Span counts for precision, recall and F1.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub gold: usize,
+    pub predicted: usize,
+    pub correct: usize,
+}
+
+impl Counts {
+    pub fn precision(&self) -> f64 {
+        ratio(self.correct, self.predicted)
+    }
+
+    pub fn recall(&self) -> f64 {
+        ratio(self.correct, self.gold)
+    }
+
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// Exact-span, exact-type scores (CoNLL style) per kind and overall.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Evaluation {
+    /// Indexed like [`EntityKind::ALL`].
+    pub per_kind: [Counts; 3],
+    pub overall: Counts,
+}
+
+impl Evaluation {
+    pub fn kind(&self, k: EntityKind) -> Counts {
+        self.per_kind[k.index()]
+    }
+}
+
+impl fmt::Display for Evaluation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{:<8}{:>7}{:>7}{:>7}{:>8}{:>8}{:>8}", "kind", "gold", "pred", "ok", "P", "R", "F1")?;
+        let rows = EntityKind::ALL.iter().map(|k| (k.as_str(), self.kind(*k)));
+        for (name, c) in rows.chain([("all", self.overall)]) {
+            writeln!(
+                f,
+                "{:<8}{:>7}{:>7}{:>7}{:>8.4}{:>8.4}{:>8.4}",
+                name,
+                c.gold,
+                c.predicted,
+                c.correct,
+                c.precision(),
+                c.recall(),
+                c.f1()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Scores `ner` against gold sentences (`Other` spans are not counted).
+pub fn evaluate(ner: &Ner, gold: &[AnnotatedSentence]) -> Evaluation {
+    let mut e = Evaluation::default();
+    let mut scratch = NerScratch::default();
+    let mut found = Vec::new();
+    let mut words: Vec<&str> = Vec::new();
+    for s in gold {
+        words.clear();
+        words.extend(s.words.iter().map(String::as_str));
+        ner.spans(&words, &mut scratch, &mut found);
+        let gold_spans = s.spans.iter().filter_map(|g| match g.class {
+            SpanClass::Kind(kind) => Some(EntitySpan { start: g.start, end: g.end, kind }),
+            SpanClass::Other => None,
+        });
+        for g in gold_spans {
+            e.per_kind[g.kind.index()].gold += 1;
+            if found.contains(&g) {
+                e.per_kind[g.kind.index()].correct += 1;
+            }
+        }
+        for p in &found {
+            e.per_kind[p.kind.index()].predicted += 1;
+        }
+    }
+    for c in e.per_kind {
+        e.overall.gold += c.gold;
+        e.overall.predicted += c.predicted;
+        e.overall.correct += c.correct;
+    }
+    e
+}
+
+#[cfg(test)]
+#[path = "ner_tests.rs"]
+mod tests;

@@ -1,0 +1,269 @@
+use super::*;
+
+const TINY: &str = "\
+# sent_id = a
+1\tAlice\tB-PER
+2\tSmith\tI-PER
+3\tvisited\tO
+4\tParis\tB-LOC
+5\t.\tO
+
+# sent_id = b
+1\tBob\tB-PER
+2\tworks\tO
+3\tfor\tO
+4\tAcme\tB-ORG
+5\tCorp\tI-ORG
+6\tin\tO
+7\tBerlin\tB-LOC
+8\t.\tO
+
+# sent_id = c
+1\tThe\tO
+2\tUnited\tB-ORG
+3\tNations\tI-ORG
+4\tmet\tO
+5\tin\tO
+6\tNew\tB-LOC
+7\tYork\tI-LOC
+8\twith\tO
+9\tCarol\tB-PER
+10\tJones\tI-PER
+11\t.\tO
+
+# sent_id = d
+1\tnothing\tO
+2\there\tO
+3\tat\tO
+4\tall\tO
+";
+
+fn tiny() -> Vec<AnnotatedSentence> {
+    parse_iob2(TINY).unwrap()
+}
+
+fn tiny_model(scheme: Scheme) -> Ner {
+    let config = TrainConfig { epochs: 8, scheme, ..TrainConfig::default() };
+    train(&tiny(), &Lexicon::default(), config)
+}
+
+fn gold_spans(s: &AnnotatedSentence) -> Vec<EntitySpan> {
+    s.spans
+        .iter()
+        .filter_map(|g| match g.class {
+            SpanClass::Kind(kind) => Some(EntitySpan { start: g.start, end: g.end, kind }),
+            SpanClass::Other => None,
+        })
+        .collect()
+}
+
+fn find(ner: &Ner, words: &[&str]) -> Vec<EntitySpan> {
+    let mut scratch = NerScratch::default();
+    let mut out = Vec::new();
+    ner.spans(words, &mut scratch, &mut out);
+    out
+}
+
+#[test]
+fn reads_iob2_like_conlleval() {
+    let text = "# sent_id = x\n1\tA\tB-O\n2\tB\tI-PER\n3\tC\tI-PER\n4\tD\tB-OTH\n5\tE\tI-LOC\n\n";
+    let s = parse_iob2(text).unwrap();
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].sent_id, "x");
+    let spans: Vec<(usize, usize, SpanClass)> =
+        s[0].spans.iter().map(|g| (g.start, g.end, g.class)).collect();
+    assert_eq!(
+        spans,
+        vec![
+            (1, 3, SpanClass::Kind(EntityKind::Person)),
+            (3, 4, SpanClass::Other),
+            (4, 5, SpanClass::Kind(EntityKind::Location)),
+        ]
+    );
+    assert_eq!(parse_iob2("1\tA\tB-XYZ\n").unwrap_err().0, 1);
+    assert_eq!(parse_iob2("1\tA\n").unwrap_err().0, 1);
+    assert_eq!(parse_iob2("# c\n\n1\tA\tQ-PER\n").unwrap_err().0, 3);
+}
+
+#[test]
+fn tiny_training_set_is_reproduced() {
+    for scheme in [Scheme::Bilou, Scheme::Bio] {
+        let ner = tiny_model(scheme);
+        for s in tiny() {
+            let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
+            assert_eq!(find(&ner, &words), gold_spans(&s), "{scheme:?} {}", s.sent_id);
+        }
+        let e = evaluate(&ner, &tiny());
+        assert_eq!(e.overall.gold, 8);
+        assert_eq!(e.overall.correct, 8);
+        assert_eq!(e.overall.f1(), 1.0);
+        assert_eq!(e.kind(EntityKind::Person).gold, 3);
+    }
+}
+
+#[test]
+fn training_is_deterministic_and_round_trips() {
+    let a = tiny_model(Scheme::Bilou);
+    let b = tiny_model(Scheme::Bilou);
+    let bytes = a.to_bytes();
+    assert_eq!(bytes, b.to_bytes());
+    let c = Ner::from_bytes(&bytes).unwrap();
+    assert_eq!(c.to_bytes(), bytes);
+    let words = ["Carol", "Smith", "visited", "Berlin", "and", "Acme", "Corp", "."];
+    assert_eq!(find(&a, &words), find(&c, &words));
+}
+
+#[test]
+fn bad_bytes_are_errors_not_panics() {
+    let bytes = tiny_model(Scheme::Bilou).to_bytes();
+    for cut in 0..bytes.len() {
+        assert!(Ner::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(Ner::from_bytes(&longer).is_err());
+    let mut bad_magic = bytes.clone();
+    bad_magic[0] ^= 0xff;
+    assert!(Ner::from_bytes(&bad_magic).is_err());
+    // Flipped bytes anywhere: an error or a model, never a panic; a model still labels.
+    let mut x = 0x1234_5678_9abc_def0u64;
+    for _ in 0..2000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let mut b = bytes.clone();
+        let i = (x % b.len() as u64) as usize;
+        b[i] ^= (x >> 32) as u8 | 1;
+        if let Ok(ner) = Ner::from_bytes(&b) {
+            let spans = find(&ner, &["Alice", "met", "Bob", "in", "Paris"]);
+            assert!(spans.iter().all(|s| s.start < s.end && s.end <= 5));
+        }
+    }
+}
+
+#[test]
+fn empty_and_odd_input() {
+    let ner = tiny_model(Scheme::Bilou);
+    assert!(find(&ner, &[]).is_empty());
+    let odd = ["", " ", "\u{0}", "ÉCOLE", "日本", "’s", "a-b-c", "1,000", "--"];
+    for s in find(&ner, &odd) {
+        assert!(s.start < s.end && s.end <= odd.len());
+    }
+    let long: Vec<&str> =
+        ["Alice", "Smith", "visited", "Paris", "."].iter().copied().cycle().take(5000).collect();
+    let spans = find(&ner, &long);
+    assert!(spans.windows(2).all(|w| w[0].end <= w[1].start));
+}
+
+/// Any scores: Viterbi keeps to the tag grammar, so spans are well formed.
+#[test]
+fn decoding_always_gives_valid_tags() {
+    for scheme in [Scheme::Bio, Scheme::Bilou] {
+        let labels = Labels { scheme, n_classes: 3 };
+        let nl = labels.count();
+        let (allowed, allowed_end) = masks(labels);
+        let mut x = 99u64;
+        let mut rnd = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % 2001) as i64 - 1000
+        };
+        let (mut delta, mut back, mut out) = (Vec::new(), Vec::new(), Vec::new());
+        for n in 1..40 {
+            let em: Vec<i64> = (0..n * nl).map(|_| rnd()).collect();
+            let trans: Vec<i64> = (0..(nl + 1) * nl).map(|_| rnd()).collect();
+            viterbi(
+                n,
+                nl,
+                |i, y| em[i * nl + y],
+                &trans,
+                &allowed,
+                &allowed_end,
+                &mut delta,
+                &mut back,
+                &mut out,
+            );
+            assert_eq!(out.len(), n);
+            let mut prev = None;
+            for &l in &out {
+                assert!(labels.allowed(prev, usize::from(l)), "{scheme:?} {out:?}");
+                prev = Some(usize::from(l));
+            }
+            assert!(labels.allowed_end(usize::from(out[n - 1])));
+        }
+    }
+}
+
+/// The cached per-word sums give exactly the scores of the features themselves.
+#[test]
+fn cached_scores_equal_feature_sums() {
+    let ner = tiny_model(Scheme::Bilou);
+    let nl = ner.n_labels();
+    let words = ["Alice", "Smith", "visited", "Gdansk", "with", "unknown", "Corp", "."];
+    let mut scratch = NerScratch::default();
+    ner.label(&words, &mut scratch);
+    let (mut keys, mut offsets) = (Vec::new(), Vec::new());
+    sentence_keys(&words, &ner.attrs, &mut keys, &mut offsets);
+    let mut scores = vec![0; nl];
+    for i in 0..words.len() {
+        ner.weights.score(&keys[offsets[i]..offsets[i + 1]], &mut scores);
+        assert_eq!(&scratch.emission[i * nl..(i + 1) * nl], &scores[..], "token {i}");
+    }
+}
+
+#[test]
+fn lexicon_marks_names() {
+    let mut lex = Lexicon::default();
+    lex.add_name(NameList::Place, &["New", "York"]);
+    lex.add_name(NameList::Place, &["Paris"]);
+    for _ in 0..5 {
+        lex.count_case(&["We", "saw", "Paris", "and", "the", "city"]);
+    }
+    let attrs: BTreeMap<u64, u32> = lex.attrs().into_iter().collect();
+    let place = NameList::Place as u32 * 3 + 4;
+    assert_eq!(attrs[&lower_hash("new")] >> place & 7, 0b010);
+    assert_eq!(attrs[&lower_hash("YORK")] >> place & 7, 0b100);
+    assert_eq!(attrs[&lower_hash("paris")] >> place & 7, 0b001);
+    assert_eq!(attrs[&lower_hash("paris")] & 15, 6);
+    assert_eq!(attrs[&lower_hash("city")] & 15, 1);
+}
+
+#[test]
+fn model_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Ner>();
+}
+
+/// Issue 3: names no dictionary knows are found, with their type.
+#[test]
+fn committed_model_finds_unknown_names() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/ner.bin");
+    let ner = Ner::load(&path).unwrap();
+    let words = [
+        "When",
+        "Bloomberg",
+        "’s",
+        "Annmarie",
+        "Hordern",
+        "asked",
+        "if",
+        "Trump",
+        "intended",
+        "to",
+        "offer",
+        "Kiev",
+        "security",
+        "guarantees",
+        ",",
+        "Rutte",
+        "avoided",
+        "a",
+        "direct",
+        "answer",
+        ".",
+    ];
+    let spans = find(&ner, &words);
+    assert!(spans.contains(&EntitySpan { start: 3, end: 5, kind: EntityKind::Person }), "{spans:?}");
+    assert!(spans.contains(&EntitySpan { start: 1, end: 2, kind: EntityKind::Organization }), "{spans:?}");
+}
