@@ -12,15 +12,19 @@
 //! token being labelled. Labelling a known word then costs one table probe
 //! plus a handful of lookups for the features that pair it with neighbours.
 //!
-//! ```no_run
-//! use dyad_nlp::ner::{Ner, NerScratch};
-//! let ner = Ner::from_bytes(&std::fs::read("models/ner.bin").unwrap()).unwrap();
-//! let mut scratch = NerScratch::default();
+//! ```
+//! use dyad_nlp::ner::{EntityKind, Ner, NerScratch};
+//! # fn main() -> dyad_nlp::Result<()> {
+//! # let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/ner.bin"));
+//! let ner = Ner::load(path)?; // once; share it (`Arc`) across threads
+//! let mut scratch = NerScratch::default(); // one per thread
 //! let mut spans = Vec::new();
-//! ner.spans(&["Rutte", "met", "Zelensky", "in", "Kyiv", "."], &mut scratch, &mut spans);
-//! for s in &spans {
-//!     println!("{}..{} {}", s.start, s.end, s.kind.as_str());
-//! }
+//! let words = ["The", "NATO", "chief", "met", "Volodymyr", "Zelensky", "in", "Kyiv", "."];
+//! ner.spans(&words, &mut scratch, &mut spans);
+//! assert!(spans.iter().any(|s| (s.start, s.end, s.kind) == (4, 6, EntityKind::Person)));
+//! assert!(spans.iter().any(|s| (s.start, s.end, s.kind) == (7, 8, EntityKind::Location)));
+//! # Ok(())
+//! # }
 //! ```
 
 use std::collections::BTreeMap;
@@ -397,6 +401,22 @@ struct WordInfo {
     flags: u8,
 }
 
+/// `i32`s a packed [`WordInfo`] takes.
+const INFO: usize = 6;
+
+impl WordInfo {
+    fn pack(&self) -> [i32; INFO] {
+        let s = |v: u64| [v as u32 as i32, (v >> 32) as u32 as i32];
+        let (l, h) = (s(self.lower), s(self.short));
+        [l[0], l[1], h[0], h[1], i32::from(self.flags), 0]
+    }
+
+    fn unpack(p: &[i32]) -> WordInfo {
+        let g = |i: usize| u64::from(p.get(i).copied().unwrap_or(0) as u32);
+        WordInfo { lower: g(0) | g(1) << 32, short: g(2) | g(3) << 32, flags: g(4) as u8 }
+    }
+}
+
 /// Character class for shapes.
 #[inline]
 fn shape_char(c: char) -> char {
@@ -468,10 +488,6 @@ fn analyse(word: &str) -> (WordInfo, u64) {
         flags |= F_ALL_UPPER;
     }
     (WordInfo { lower: lower.finish(), short: short.finish(), flags }, long.finish())
-}
-
-fn lower_slice_hash(s: &str) -> u64 {
-    lower_hash(s)
 }
 
 // ---------------------------------------------------------------------------
@@ -593,6 +609,8 @@ const T_LEN: u32 = 8;
 const T_CASE: u32 = 9;
 const T_LIST: u32 = 10;
 const T_PAD: u32 = 12;
+const T_CASE_FLAGS: u32 = 13;
+const T_LIST_FLAGS: u32 = 14;
 const T_BI_LEFT: u32 = 20;
 const T_BI_RIGHT: u32 = 21;
 const T_SHAPE3: u32 = 22;
@@ -605,6 +623,11 @@ const T_BIAS: u32 = 28;
 const T_TRANS: u32 = 30;
 
 const N_CONTEXT: usize = 8;
+/// Context templates on by default: the three-word shape, the sentence's case
+/// profile with the word's shape and with its lower case, and the previous
+/// word with this one's shape. The others (word bigrams, first word, shape
+/// with next word) gave no measurable gain on the UNER dev set.
+const DEFAULT_CONTEXT: u32 = 0xb4;
 
 /// Boundary value for neighbours beyond the sentence.
 const EDGE: u64 = 0x005e_ed0f_ed9e;
@@ -654,38 +677,60 @@ impl Table {
     }
 }
 
-/// Feature keys of `word` holding position `role`.
-fn word_keys(word: &str, attrs: &Table, role: usize, out: &mut Vec<u64>) -> WordInfo {
+/// A word analysed once for all the roles it holds.
+struct Analysed {
+    info: WordInfo,
+    long: u64,
+    attrs: u32,
+}
+
+fn analyse_word(word: &str, attrs: &Table) -> Analysed {
     let (info, long) = analyse(word);
+    Analysed { info, long, attrs: attrs.get(info.lower).unwrap_or(0) }
+}
+
+/// Feature keys of `word` holding position `role`.
+fn role_keys(word: &str, a: &Analysed, role: usize, out: &mut Vec<u64>) {
     let r = role as u64;
-    let a = attrs.get(info.lower).unwrap_or(0);
+    let info = &a.info;
+    // For the current word the identity features come first: training drops them at times.
     out.push(hash::feature(T_LOWER, &[r, info.lower]));
+    if role == R_CUR {
+        out.push(hash::feature(T_FORM, &[r, hash::bytes(word.as_bytes())]));
+    }
     out.push(hash::feature(T_SHORT, &[r, info.short]));
     if role == R_CUR || role == R_P1 || role == R_N1 {
-        out.push(hash::feature(T_FLAGS, &[r, u64::from(info.flags)]));
-        out.push(hash::feature(T_CASE, &[r, u64::from(a & 15)]));
-        let mut bits = a >> 4;
+        let flags = u64::from(info.flags);
+        out.push(hash::feature(T_FLAGS, &[r, flags]));
+        out.push(hash::feature(T_CASE, &[r, u64::from(a.attrs & 15)]));
+        out.push(hash::feature(T_CASE_FLAGS, &[r, u64::from(a.attrs & 15), flags]));
+        let mut bits = a.attrs >> 4;
         while bits != 0 {
-            let b = bits.trailing_zeros();
-            out.push(hash::feature(T_LIST, &[r, u64::from(b)]));
+            let b = u64::from(bits.trailing_zeros());
+            out.push(hash::feature(T_LIST, &[r, b]));
+            out.push(hash::feature(T_LIST_FLAGS, &[r, b, flags]));
             bits &= bits - 1;
         }
     }
     if role == R_CUR {
-        out.push(hash::feature(T_FORM, &[r, hash::bytes(word.as_bytes())]));
-        out.push(hash::feature(T_SHAPE, &[r, long]));
+        out.push(hash::feature(T_SHAPE, &[r, a.long]));
         let n = word.chars().count();
         out.push(hash::feature(T_LEN, &[r, n.min(12) as u64]));
         for k in 1..=4usize {
             if n > k {
                 let end = word.char_indices().nth(k).map_or(word.len(), |(b, _)| b);
-                out.push(hash::feature(T_PRE, &[r, k as u64, lower_slice_hash(&word[..end])]));
+                out.push(hash::feature(T_PRE, &[r, k as u64, lower_hash(&word[..end])]));
                 let start = word.char_indices().rev().nth(k - 1).map_or(0, |(b, _)| b);
-                out.push(hash::feature(T_SUF, &[r, k as u64, lower_slice_hash(&word[start..])]));
+                out.push(hash::feature(T_SUF, &[r, k as u64, lower_hash(&word[start..])]));
             }
         }
     }
-    info
+}
+
+fn word_keys(word: &str, attrs: &Table, role: usize, out: &mut Vec<u64>) -> WordInfo {
+    let a = analyse_word(word, attrs);
+    role_keys(word, &a, role, out);
+    a.info
 }
 
 fn pad_key(role: usize) -> u64 {
@@ -723,22 +768,29 @@ fn profile(info: &[WordInfo]) -> u64 {
     }
 }
 
-/// Keys of the features that pair token `i` with its neighbours or sentence.
-fn context_keys(info: &[WordInfo], i: usize, profile: u64) -> [u64; N_CONTEXT] {
+/// Keys of the features that pair token `i` with its neighbours or sentence,
+/// for the templates whose bit is set in `mask`; returns how many.
+fn context_keys(info: &[WordInfo], i: usize, profile: u64, mask: u32, out: &mut [u64; N_CONTEXT]) -> usize {
     let edge = WordInfo { lower: EDGE, short: EDGE, flags: 0 };
     let w = info.get(i).copied().unwrap_or(edge);
     let p = if i == 0 { edge } else { info.get(i - 1).copied().unwrap_or(edge) };
     let n = info.get(i + 1).copied().unwrap_or(edge);
-    [
-        hash::feature(T_BI_LEFT, &[p.lower, w.lower]),
-        hash::feature(T_BI_RIGHT, &[w.lower, n.lower]),
-        hash::feature(T_SHAPE3, &[p.short, w.short, n.short]),
-        hash::feature(T_FIRST, &[u64::from(i == 0), w.short, u64::from(w.flags)]),
-        hash::feature(T_PROFILE, &[profile, w.short]),
-        hash::feature(T_PREV_SHAPE, &[p.lower, w.short]),
-        hash::feature(T_SHAPE_NEXT, &[w.short, n.lower]),
-        hash::feature(T_PROFILE_LOWER, &[profile, w.lower]),
-    ]
+    let mut k = 0;
+    let mut push = |bit: u32, key: &dyn Fn() -> u64| {
+        if mask & (1 << bit) != 0 {
+            out[k] = key();
+            k += 1;
+        }
+    };
+    push(0, &|| hash::feature(T_BI_LEFT, &[p.lower, w.lower]));
+    push(1, &|| hash::feature(T_BI_RIGHT, &[w.lower, n.lower]));
+    push(2, &|| hash::feature(T_SHAPE3, &[p.short, w.short, n.short]));
+    push(3, &|| hash::feature(T_FIRST, &[u64::from(i == 0), w.short, u64::from(w.flags)]));
+    push(4, &|| hash::feature(T_PROFILE, &[profile, w.short]));
+    push(5, &|| hash::feature(T_PREV_SHAPE, &[p.lower, w.short]));
+    push(6, &|| hash::feature(T_SHAPE_NEXT, &[w.short, n.lower]));
+    push(7, &|| hash::feature(T_PROFILE_LOWER, &[profile, w.lower]));
+    k
 }
 
 fn trans_key(prev: usize, cur: usize) -> u64 {
@@ -746,7 +798,7 @@ fn trans_key(prev: usize, cur: usize) -> u64 {
 }
 
 /// Every feature key of every token of a sentence (training and tests).
-fn sentence_keys(words: &[&str], attrs: &Table, keys: &mut Vec<u64>, offsets: &mut Vec<usize>) {
+fn sentence_keys(words: &[&str], attrs: &Table, context: u32, keys: &mut Vec<u64>, offsets: &mut Vec<usize>) {
     let mut info = Vec::with_capacity(words.len());
     let mut scratch = Vec::new();
     for w in words {
@@ -768,7 +820,9 @@ fn sentence_keys(words: &[&str], attrs: &Table, keys: &mut Vec<u64>, offsets: &m
                 None => keys.push(pad_key(role)),
             }
         }
-        keys.extend_from_slice(&context_keys(&info, i, prof));
+        let mut ctx = [0; N_CONTEXT];
+        let k = context_keys(&info, i, prof, context, &mut ctx);
+        keys.extend_from_slice(&ctx[..k]);
     }
     offsets.push(keys.len());
 }
@@ -776,71 +830,98 @@ fn sentence_keys(words: &[&str], attrs: &Table, keys: &mut Vec<u64>, offsets: &m
 // ---------------------------------------------------------------------------
 // Decoding
 
-trait Score: Copy + PartialOrd + std::ops::Add<Output = Self> {}
-impl Score for f32 {}
-impl Score for i64 {}
+trait Score: Copy + PartialOrd + std::ops::Add<Output = Self> {
+    /// Low enough that a path through it never wins, high enough not to overflow.
+    const NEG: Self;
+}
+impl Score for f32 {
+    const NEG: f32 = -1e30;
+}
+impl Score for i64 {
+    const NEG: i64 = i64::MIN / 4;
+}
 
-/// Viterbi over `n` tokens and `nl` labels with transition scores `trans`
-/// (`(nl + 1) × nl`, row `nl` = sentence start) and a mask of allowed moves.
-/// Writes the best labels to `out`.
-#[allow(clippy::too_many_arguments)]
+/// Which labels may start and end a sentence and follow which.
+#[derive(Clone, Debug)]
+struct Grammar {
+    nl: usize,
+    start: Vec<bool>,
+    end: Vec<bool>,
+    /// Allowed predecessors of label `y`: `from[offs[y]..offs[y + 1]]`.
+    offs: Vec<usize>,
+    from: Vec<u8>,
+}
+
+impl Grammar {
+    fn new(labels: Labels) -> Grammar {
+        let nl = labels.count();
+        let mut g = Grammar {
+            nl,
+            start: (0..nl).map(|y| labels.allowed(None, y)).collect(),
+            end: (0..nl).map(|y| labels.allowed_end(y)).collect(),
+            offs: vec![0],
+            from: Vec::new(),
+        };
+        for y in 0..nl {
+            g.from.extend((0..nl).filter(|&p| labels.allowed(Some(p), y)).map(|p| p as u8));
+            g.offs.push(g.from.len());
+        }
+        g
+    }
+}
+
+/// Viterbi over `n` tokens with transition scores `trans` (`(nl + 1) × nl`,
+/// row `nl` = sentence start). Writes the best allowed labels to `out`.
 fn viterbi<T: Score>(
     n: usize,
-    nl: usize,
+    g: &Grammar,
     emission: impl Fn(usize, usize) -> T,
     trans: &[T],
-    allowed: &[bool],
-    allowed_end: &[bool],
     delta: &mut Vec<T>,
     back: &mut Vec<u8>,
     out: &mut Vec<u8>,
 ) {
     out.clear();
+    let nl = g.nl;
     if n == 0 || nl == 0 {
         return;
     }
-    let zero = emission(0, 0);
     delta.clear();
-    delta.resize(2 * nl, zero);
+    delta.resize(2 * nl, T::NEG);
     back.clear();
     back.resize(n * nl, 0);
-    let mut live = [false; 64];
-    let mut next_live = [false; 64];
     for y in 0..nl {
-        live[y] = allowed[nl * nl + y];
-        if live[y] {
+        if g.start[y] {
             delta[y] = trans[nl * nl + y] + emission(0, y);
         }
     }
     for i in 1..n {
-        let (prev, cur) = delta.split_at_mut(nl);
-        let (prev, cur) = if i % 2 == 1 { (&*prev, cur) } else { (&*cur, prev) };
+        let (a, b) = delta.split_at_mut(nl);
+        let (prev, cur) = if i % 2 == 1 { (&*a, b) } else { (&*b, a) };
+        let back = &mut back[i * nl..(i + 1) * nl];
         for y in 0..nl {
-            let mut best: Option<(T, usize)> = None;
-            for p in 0..nl {
-                if live[p] && allowed[p * nl + y] {
-                    let s = prev[p] + trans[p * nl + y];
-                    if best.is_none_or(|(b, _)| s > b) {
-                        best = Some((s, p));
-                    }
+            let mut best = T::NEG;
+            let mut arg = 0u8;
+            for &p in &g.from[g.offs[y]..g.offs[y + 1]] {
+                let s = prev[usize::from(p)] + trans[usize::from(p) * nl + y];
+                if s > best {
+                    best = s;
+                    arg = p;
                 }
             }
-            next_live[y] = best.is_some();
-            if let Some((s, p)) = best {
-                cur[y] = s + emission(i, y);
-                back[i * nl + y] = p as u8;
-            }
+            cur[y] = best + emission(i, y);
+            back[y] = arg;
         }
-        live[..nl].copy_from_slice(&next_live[..nl]);
     }
     let last = if n % 2 == 1 { &delta[..nl] } else { &delta[nl..] };
-    let mut best: Option<(T, usize)> = None;
-    for y in 0..nl {
-        if live[y] && allowed_end[y] && best.is_none_or(|(b, _)| last[y] > b) {
-            best = Some((last[y], y));
+    let mut y = 0;
+    let mut best = T::NEG;
+    for (l, &v) in last.iter().enumerate() {
+        if g.end[l] && v > best {
+            best = v;
+            y = l;
         }
     }
-    let mut y = best.map_or(0, |(_, y)| y);
     out.resize(n, 0);
     for i in (0..n).rev() {
         out[i] = y as u8;
@@ -850,16 +931,91 @@ fn viterbi<T: Score>(
     }
 }
 
-fn masks(labels: Labels) -> (Vec<bool>, Vec<bool>) {
-    let nl = labels.count();
-    let mut allowed = vec![false; (nl + 1) * nl];
-    for p in 0..=nl {
-        for c in 0..nl {
-            allowed[p * nl + c] = labels.allowed((p < nl).then_some(p), c);
+/// The frozen weights laid out for scoring speed: open addressing where a
+/// slot holds a 32-bit fingerprint of the key and the feature's dense row of
+/// `i16` label weights, so a lookup touches one cache line.
+#[derive(Clone, Debug, Default)]
+struct Dense {
+    nl: usize,
+    /// `i16`s per slot: fingerprint (2) + row, rounded up to 16.
+    stride: usize,
+    mask: usize,
+    slots: Vec<i16>,
+}
+
+impl Dense {
+    /// Rebuilds `w`, read back from its serialised form (the only view
+    /// `Weights` gives of its rows; freshly written, so it always reads).
+    fn from_weights(w: &Weights) -> Dense {
+        let nl = w.n_classes();
+        let mut buf = Writer::new(b"DYADNERW", 0);
+        w.write(&mut buf);
+        let stride = (nl + 2).div_ceil(16) * 16;
+        let cap = (w.n_features() * 2).next_power_of_two().max(16);
+        let mut d = Dense { nl, stride, mask: cap - 1, slots: vec![0; cap * stride] };
+        let mut fill = || -> Result<()> {
+            let mut r = Reader::new(&buf.buf, b"DYADNERW", 0, "ner")?;
+            r.u32()?;
+            r.f32()?;
+            for _ in 0..r.u32()? {
+                let key = r.u64()?;
+                let len = r.u8()?;
+                let s = d.slot_for_insert(key);
+                for _ in 0..len {
+                    let c = usize::from(r.u8()?);
+                    let v = r.i16()?;
+                    if c < nl {
+                        d.slots[s * stride + 2 + c] = v;
+                    }
+                }
+            }
+            Ok(())
+        };
+        let _ = fill();
+        d
+    }
+
+    #[inline]
+    fn fingerprint(key: u64) -> (usize, [i16; 2]) {
+        let fp = ((key >> 32) as u32) | 1;
+        (key as usize, [fp as u16 as i16, (fp >> 16) as u16 as i16])
+    }
+
+    fn slot_for_insert(&mut self, key: u64) -> usize {
+        let (h, fp) = Dense::fingerprint(key);
+        let mut s = h & self.mask;
+        loop {
+            let at = &mut self.slots[s * self.stride..s * self.stride + 2];
+            if at == [0, 0] {
+                at.copy_from_slice(&fp);
+                return s;
+            }
+            if at == fp {
+                return s;
+            }
+            s = (s + 1) & self.mask;
         }
     }
-    let end = (0..nl).map(|l| labels.allowed_end(l)).collect();
-    (allowed, end)
+
+    /// Adds the weights of feature `key` into `scores` (length `nl`).
+    #[inline]
+    fn add(&self, key: u64, scores: &mut [i32]) {
+        let (h, fp) = Dense::fingerprint(key);
+        let mut s = h & self.mask;
+        loop {
+            let Some(slot) = self.slots.get(s * self.stride..(s + 1) * self.stride) else { return };
+            if slot[..2] == fp {
+                for (sc, &w) in scores.iter_mut().zip(&slot[2..2 + self.nl]) {
+                    *sc += i32::from(w);
+                }
+                return;
+            }
+            if slot[..2] == [0, 0] {
+                return;
+            }
+            s = (s + 1) & self.mask;
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -869,20 +1025,23 @@ fn masks(labels: Labels) -> (Vec<bool>, Vec<bool>) {
 #[derive(Clone, Debug)]
 pub struct Ner {
     labels: Labels,
+    /// Bit set of the context templates in use.
+    context: u32,
     weights: Weights,
+    /// `weights` laid out for speed.
+    dense: Dense,
     /// `(nl + 1) × nl` transition scores in emission units.
     trans: Vec<i32>,
-    allowed: Vec<bool>,
-    allowed_end: Vec<bool>,
+    grammar: Grammar,
     attrs: Table,
     attr_list: Vec<(u64, u32)>,
     vocab: Vec<String>,
     // Derived at load time.
     /// Form hash → vocabulary index.
     cache: Table,
-    /// Per vocabulary word: `ROLES × nl` summed weights.
+    /// Per vocabulary word a block of `INFO` values (its `WordInfo`) then
+    /// `ROLES × nl` summed weights: one place in memory per token.
     rows: Vec<i32>,
-    infos: Vec<WordInfo>,
     /// Sums for missing neighbours, per role (`ROLES × nl`, CUR unused).
     pads: Vec<i32>,
     bias: Vec<i32>,
@@ -892,7 +1051,10 @@ pub struct Ner {
 #[derive(Clone, Debug, Default)]
 pub struct NerScratch {
     info: Vec<WordInfo>,
+    /// Feature sums of this sentence's unknown words.
     rows: Vec<i32>,
+    /// Per token: a vocabulary index, or `vocab.len() + k` for the k-th unknown word.
+    src: Vec<usize>,
     emission: Vec<i32>,
     delta: Vec<i64>,
     trans: Vec<i64>,
@@ -908,43 +1070,44 @@ impl Ner {
 
     fn build(
         labels: Labels,
+        context: u32,
         weights: Weights,
         trans: Vec<i32>,
         attr_list: Vec<(u64, u32)>,
         vocab: Vec<String>,
     ) -> Ner {
         let nl = labels.count();
-        let (allowed, allowed_end) = masks(labels);
         let attrs = Table::build(attr_list.iter().copied());
         let mut ner = Ner {
             labels,
+            context,
+            dense: Dense::from_weights(&weights),
             weights,
             trans,
-            allowed,
-            allowed_end,
+            grammar: Grammar::new(labels),
             attrs,
             attr_list,
             vocab: Vec::new(),
             cache: Table::default(),
             rows: Vec::new(),
-            infos: Vec::new(),
             pads: vec![0; ROLES * nl],
             bias: vec![0; nl],
         };
         for role in [R_P1, R_P2, R_N1, R_N2] {
-            ner.weights.add(pad_key(role), &mut ner.pads[role * nl..(role + 1) * nl]);
+            ner.dense.add(pad_key(role), &mut ner.pads[role * nl..(role + 1) * nl]);
         }
-        ner.weights.add(bias_key(), &mut ner.bias);
-        let mut rows = vec![0; vocab.len() * ROLES * nl];
-        let mut infos = Vec::with_capacity(vocab.len());
+        ner.dense.add(bias_key(), &mut ner.bias);
+        let bs = INFO + ROLES * nl;
+        let mut rows = vec![0; vocab.len() * bs];
         let mut keys = Vec::new();
-        for (i, w) in vocab.iter().enumerate() {
-            infos.push(ner.word_rows(w, &mut rows[i * ROLES * nl..(i + 1) * ROLES * nl], &mut keys));
+        for (block, w) in rows.chunks_mut(bs).zip(&vocab) {
+            let (head, sums) = block.split_at_mut(INFO);
+            let info = ner.word_rows(w, sums, &mut keys);
+            head.copy_from_slice(&info.pack());
         }
         ner.cache =
             Table::build(vocab.iter().enumerate().map(|(i, w)| (hash::bytes(w.as_bytes()), i as u32)));
         ner.rows = rows;
-        ner.infos = infos;
         ner.vocab = vocab;
         ner
     }
@@ -953,19 +1116,15 @@ impl Ner {
     fn word_rows(&self, word: &str, row: &mut [i32], keys: &mut Vec<u64>) -> WordInfo {
         let nl = self.n_labels();
         row.iter_mut().for_each(|v| *v = 0);
-        let mut info = WordInfo::default();
-        for role in 0..ROLES {
+        let a = analyse_word(word, &self.attrs);
+        for (role, r) in row.chunks_mut(nl).enumerate().take(ROLES) {
             keys.clear();
-            let wi = word_keys(word, &self.attrs, role, keys);
-            if role == R_CUR {
-                info = wi;
-            }
-            let r = &mut row[role * nl..(role + 1) * nl];
+            role_keys(word, &a, role, keys);
             for &k in keys.iter() {
-                self.weights.add(k, r);
+                self.dense.add(k, r);
             }
         }
-        info
+        a.info
     }
 
     /// Finds the names in one sentence of tokens; `out` is cleared first.
@@ -986,59 +1145,58 @@ impl Ner {
         let n = words.len();
         let nl = self.n_labels();
         let rl = ROLES * nl;
-        scratch.info.clear();
-        scratch.rows.clear();
-        scratch.rows.resize(n * rl, 0);
-        for (i, w) in words.iter().enumerate() {
-            let row = &mut scratch.rows[i * rl..(i + 1) * rl];
-            let info = match self.cache.get(hash::bytes(w.as_bytes())) {
+        let NerScratch { info, rows, src, emission, delta, trans, back, labels, keys } = scratch;
+        info.clear();
+        rows.clear();
+        src.clear();
+        // Known words point into the model's cache; unknown ones are summed into `rows`.
+        let unknown = self.vocab.len();
+        let bs = INFO + rl;
+        for w in words {
+            match self.cache.get(hash::bytes(w.as_bytes())) {
                 Some(v) => {
-                    let v = v as usize;
-                    row.copy_from_slice(&self.rows[v * rl..(v + 1) * rl]);
-                    self.infos[v]
+                    src.push(v as usize);
+                    let head = self.rows.get(v as usize * bs..v as usize * bs + INFO);
+                    info.push(head.map(WordInfo::unpack).unwrap_or_default());
                 }
-                None => self.word_rows(w, row, &mut scratch.keys),
-            };
-            scratch.info.push(info);
-        }
-        let prof = profile(&scratch.info);
-        scratch.emission.clear();
-        scratch.emission.resize(n * nl, 0);
-        for i in 0..n {
-            let em = &mut scratch.emission[i * nl..(i + 1) * nl];
-            em.copy_from_slice(&self.bias);
-            let rows = &scratch.rows;
-            let mut add = |src: &[i32]| em.iter_mut().zip(src).for_each(|(e, s)| *e += s);
-            add(&rows[i * rl + R_CUR * nl..][..nl]);
-            let pad = |role: usize| &self.pads[role * nl..(role + 1) * nl];
-            add(match i.checked_sub(1) {
-                Some(j) => &rows[j * rl + R_P1 * nl..][..nl],
-                None => pad(R_P1),
-            });
-            add(match i.checked_sub(2) {
-                Some(j) => &rows[j * rl + R_P2 * nl..][..nl],
-                None => pad(R_P2),
-            });
-            add(if i + 1 < n { &rows[(i + 1) * rl + R_N1 * nl..][..nl] } else { pad(R_N1) });
-            add(if i + 2 < n { &rows[(i + 2) * rl + R_N2 * nl..][..nl] } else { pad(R_N2) });
-            for k in context_keys(&scratch.info, i, prof) {
-                self.weights.add(k, em);
+                None => {
+                    let k = rows.len() / rl;
+                    rows.resize(rows.len() + rl, 0);
+                    info.push(self.word_rows(w, &mut rows[k * rl..], keys));
+                    src.push(unknown + k);
+                }
             }
         }
-        scratch.trans.clear();
-        scratch.trans.extend(self.trans.iter().map(|&t| i64::from(t)));
-        let em = &scratch.emission;
-        viterbi(
-            n,
-            nl,
-            |i, y| i64::from(em[i * nl + y]),
-            &scratch.trans,
-            &self.allowed,
-            &self.allowed_end,
-            &mut scratch.delta,
-            &mut scratch.back,
-            &mut scratch.labels,
-        );
+        let row = |i: usize, role: usize| -> &[i32] {
+            let v = src[i];
+            let r = if v < unknown { &self.rows[v * bs + INFO..] } else { &rows[(v - unknown) * rl..] };
+            &r[role * nl..(role + 1) * nl]
+        };
+        let pad = |role: usize| &self.pads[role * nl..(role + 1) * nl];
+        let prof = profile(info);
+        emission.clear();
+        emission.resize(n * nl, 0);
+        for (i, em) in emission.chunks_mut(nl).enumerate() {
+            em.copy_from_slice(&self.bias);
+            let parts = [
+                row(i, R_CUR),
+                if i >= 1 { row(i - 1, R_P1) } else { pad(R_P1) },
+                if i >= 2 { row(i - 2, R_P2) } else { pad(R_P2) },
+                if i + 1 < n { row(i + 1, R_N1) } else { pad(R_N1) },
+                if i + 2 < n { row(i + 2, R_N2) } else { pad(R_N2) },
+            ];
+            for part in parts {
+                em.iter_mut().zip(part).for_each(|(e, s)| *e += s);
+            }
+            let mut ctx = [0; N_CONTEXT];
+            let k = context_keys(info, i, prof, self.context, &mut ctx);
+            for &key in &ctx[..k] {
+                self.dense.add(key, em);
+            }
+        }
+        trans.clear();
+        trans.extend(self.trans.iter().map(|&t| i64::from(t)));
+        viterbi(n, &self.grammar, |i, y| i64::from(emission[i * nl + y]), trans, delta, back, labels);
     }
 
     /// Serialises the model.
@@ -1049,6 +1207,7 @@ impl Ner {
             Scheme::Bilou => 1,
         });
         w.u8(self.labels.n_classes as u8);
+        w.u32(self.context);
         self.weights.write(&mut w);
         w.u32(self.trans.len() as u32);
         for &t in &self.trans {
@@ -1079,6 +1238,7 @@ impl Ner {
         if !(3..=4).contains(&n_classes) {
             return Err(r.err(format!("{n_classes} entity classes (expected 3 or 4)")));
         }
+        let context = r.u32()?;
         let labels = Labels { scheme, n_classes };
         let nl = labels.count();
         let weights = Weights::read(&mut r)?;
@@ -1101,7 +1261,7 @@ impl Ner {
         }
         let vocab = r.strs()?;
         r.finish()?;
-        Ok(Ner::build(labels, weights, trans, attr_list, vocab))
+        Ok(Ner::build(labels, context, weights, trans, attr_list, vocab))
     }
 
     /// Loads a model file.
@@ -1134,11 +1294,24 @@ pub struct TrainConfig {
     /// Words seen fewer times than this in training are not cached (they go
     /// through the slower unknown-word path at run time).
     pub min_cache_count: usize,
+    /// Bit set of the context templates to use (see `context_keys`).
+    pub context: u32,
+    /// Chance that a rare word's identity features are hidden from an update,
+    /// so that the model learns to spot names from their shape and context.
+    pub word_dropout: f32,
 }
 
 impl Default for TrainConfig {
     fn default() -> TrainConfig {
-        TrainConfig { epochs: 10, scheme: Scheme::Bilou, keep_other: false, seed: 1, min_cache_count: 1 }
+        TrainConfig {
+            epochs: 10,
+            scheme: Scheme::Bilou,
+            keep_other: false,
+            seed: 1,
+            min_cache_count: 1,
+            context: DEFAULT_CONTEXT,
+            word_dropout: 0.4,
+        }
     }
 }
 
@@ -1146,11 +1319,17 @@ struct Prepared {
     keys: Vec<u64>,
     offsets: Vec<usize>,
     gold: Vec<u8>,
+    /// Per token: seen at most twice in training (its identity features may be dropped).
+    rare: Vec<bool>,
 }
+
+/// Keys of a token after the bias that name the word itself (lower case, form).
+const IDENTITY: std::ops::Range<usize> = 1..3;
 
 /// Structured averaged-perceptron training, one epoch at a time.
 pub struct NerTrainer {
     labels: Labels,
+    context: u32,
     emission: Trainer,
     /// Two classes: class 0 holds each transition's weight (class 1 its negation).
     trans: Trainer,
@@ -1159,6 +1338,7 @@ pub struct NerTrainer {
     data: Vec<Prepared>,
     order: Vec<usize>,
     rng: u64,
+    dropout: f32,
     epoch: usize,
 }
 
@@ -1168,15 +1348,21 @@ impl NerTrainer {
         let attr_list = lexicon.attrs();
         let attrs = Table::build(attr_list.iter().copied());
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut lower_counts: BTreeMap<u64, usize> = BTreeMap::new();
+        for s in sentences {
+            for w in &s.words {
+                *counts.entry(w).or_insert(0) += 1;
+                *lower_counts.entry(lower_hash(w)).or_insert(0) += 1;
+            }
+        }
         let mut data = Vec::with_capacity(sentences.len());
         for s in sentences {
             let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
-            for w in &words {
-                *counts.entry(w).or_insert(0) += 1;
-            }
-            let mut p = Prepared { keys: Vec::new(), offsets: Vec::new(), gold: Vec::new() };
-            sentence_keys(&words, &attrs, &mut p.keys, &mut p.offsets);
+            let mut p =
+                Prepared { keys: Vec::new(), offsets: Vec::new(), gold: Vec::new(), rare: Vec::new() };
+            sentence_keys(&words, &attrs, config.context, &mut p.keys, &mut p.offsets);
             labels.encode(words.len(), &s.spans, &mut p.gold);
+            p.rare = words.iter().map(|w| lower_counts.get(&lower_hash(w)).is_none_or(|&c| c <= 2)).collect();
             data.push(p);
         }
         let vocab = counts
@@ -1186,6 +1372,7 @@ impl NerTrainer {
             .collect();
         NerTrainer {
             labels,
+            context: config.context,
             emission: Trainer::new(labels.count()),
             trans: Trainer::new(2),
             attr_list,
@@ -1193,6 +1380,7 @@ impl NerTrainer {
             order: (0..data.len()).collect(),
             data,
             rng: config.seed.max(1),
+            dropout: config.word_dropout,
             epoch: 0,
         }
     }
@@ -1213,20 +1401,42 @@ impl NerTrainer {
             let r = self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d);
             self.order.swap(i, (r % (i as u64 + 1)) as usize);
         }
-        let (allowed, allowed_end) = masks(self.labels);
+        let grammar = Grammar::new(self.labels);
         let mut trans = vec![0f32; (nl + 1) * nl];
         let mut em = Vec::new();
         let mut scores = vec![0f32; nl];
         let mut two = [0f32; 2];
         let (mut delta, mut back, mut pred) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut kbuf, mut koff) = (Vec::new(), Vec::new());
         let mut errors = 0usize;
         let mut tokens = 0usize;
+        let threshold = (f64::from(self.dropout.clamp(0.0, 1.0)) * u32::MAX as f64) as u64;
         for &si in &self.order {
             let p = &self.data[si];
             let n = p.gold.len();
             if n == 0 {
                 continue;
             }
+            kbuf.clear();
+            koff.clear();
+            for i in 0..n {
+                koff.push(kbuf.len());
+                let keys = &p.keys[p.offsets[i]..p.offsets[i + 1]];
+                let mut drop = false;
+                if p.rare[i] && threshold > 0 {
+                    self.rng ^= self.rng >> 12;
+                    self.rng ^= self.rng << 25;
+                    self.rng ^= self.rng >> 27;
+                    drop = (self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 32) < threshold;
+                }
+                if drop && keys.len() > IDENTITY.end {
+                    kbuf.push(keys[0]);
+                    kbuf.extend_from_slice(&keys[IDENTITY.end..]);
+                } else {
+                    kbuf.extend_from_slice(keys);
+                }
+            }
+            koff.push(kbuf.len());
             for (prev, row) in trans.chunks_mut(nl).enumerate() {
                 for (cur, t) in row.iter_mut().enumerate() {
                     self.trans.score(&[trans_key(prev, cur)], &mut two);
@@ -1235,20 +1445,10 @@ impl NerTrainer {
             }
             em.clear();
             for i in 0..n {
-                self.emission.score(&p.keys[p.offsets[i]..p.offsets[i + 1]], &mut scores);
+                self.emission.score(&kbuf[koff[i]..koff[i + 1]], &mut scores);
                 em.extend_from_slice(&scores);
             }
-            viterbi(
-                n,
-                nl,
-                |i, y| em[i * nl + y],
-                &trans,
-                &allowed,
-                &allowed_end,
-                &mut delta,
-                &mut back,
-                &mut pred,
-            );
+            viterbi(n, &grammar, |i, y| em[i * nl + y], &trans, &mut delta, &mut back, &mut pred);
             self.emission.tick();
             self.trans.tick();
             tokens += n;
@@ -1256,7 +1456,7 @@ impl NerTrainer {
                 let (g, q) = (usize::from(p.gold[i]), usize::from(pred[i]));
                 if g != q {
                     errors += 1;
-                    self.emission.update(&p.keys[p.offsets[i]..p.offsets[i + 1]], g, q, 1.0);
+                    self.emission.update(&kbuf[koff[i]..koff[i + 1]], g, q, 1.0);
                 }
                 let gp = if i == 0 { nl } else { usize::from(p.gold[i - 1]) };
                 let qp = if i == 0 { nl } else { usize::from(pred[i - 1]) };
@@ -1284,7 +1484,7 @@ impl NerTrainer {
                 trans.push((real / weights.scale).round() as i32);
             }
         }
-        Ner::build(self.labels, weights, trans, self.attr_list.clone(), self.vocab.clone())
+        Ner::build(self.labels, self.context, weights, trans, self.attr_list.clone(), self.vocab.clone())
     }
 }
 

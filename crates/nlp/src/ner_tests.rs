@@ -161,7 +161,7 @@ fn decoding_always_gives_valid_tags() {
     for scheme in [Scheme::Bio, Scheme::Bilou] {
         let labels = Labels { scheme, n_classes: 3 };
         let nl = labels.count();
-        let (allowed, allowed_end) = masks(labels);
+        let g = Grammar::new(labels);
         let mut x = 99u64;
         let mut rnd = || {
             x ^= x << 13;
@@ -173,18 +173,31 @@ fn decoding_always_gives_valid_tags() {
         for n in 1..40 {
             let em: Vec<i64> = (0..n * nl).map(|_| rnd()).collect();
             let trans: Vec<i64> = (0..(nl + 1) * nl).map(|_| rnd()).collect();
-            viterbi(
-                n,
-                nl,
-                |i, y| em[i * nl + y],
-                &trans,
-                &allowed,
-                &allowed_end,
-                &mut delta,
-                &mut back,
-                &mut out,
-            );
+            viterbi(n, &g, |i, y| em[i * nl + y], &trans, &mut delta, &mut back, &mut out);
             assert_eq!(out.len(), n);
+            let score = |seq: &[usize]| -> i64 {
+                let mut prev = nl;
+                let mut total = 0;
+                for (i, &y) in seq.iter().enumerate() {
+                    total += trans[prev * nl + y] + em[i * nl + y];
+                    prev = y;
+                }
+                total
+            };
+            if n <= 3 {
+                // Brute force over every allowed sequence: Viterbi found the best.
+                let mut best = i64::MIN;
+                for code in 0..nl.pow(n as u32) {
+                    let seq: Vec<usize> = (0..n).map(|i| code / nl.pow(i as u32) % nl).collect();
+                    let ok = (0..n).all(|i| labels.allowed(i.checked_sub(1).map(|j| seq[j]), seq[i]))
+                        && labels.allowed_end(seq[n - 1]);
+                    if ok {
+                        best = best.max(score(&seq));
+                    }
+                }
+                let got: Vec<usize> = out.iter().map(|&l| usize::from(l)).collect();
+                assert_eq!(score(&got), best, "{scheme:?} n={n}");
+            }
             let mut prev = None;
             for &l in &out {
                 assert!(labels.allowed(prev, usize::from(l)), "{scheme:?} {out:?}");
@@ -204,7 +217,7 @@ fn cached_scores_equal_feature_sums() {
     let mut scratch = NerScratch::default();
     ner.label(&words, &mut scratch);
     let (mut keys, mut offsets) = (Vec::new(), Vec::new());
-    sentence_keys(&words, &ner.attrs, &mut keys, &mut offsets);
+    sentence_keys(&words, &ner.attrs, ner.context, &mut keys, &mut offsets);
     let mut scores = vec![0; nl];
     for i in 0..words.len() {
         ner.weights.score(&keys[offsets[i]..offsets[i + 1]], &mut scores);
