@@ -159,6 +159,7 @@ fn train(mut args: Args) -> Res<()> {
     }
     let no_gum_case = args.flag("--no-gum-case");
     let quiet = args.flag("--quiet");
+    let tune = args.flag("--tune");
     let extra = args.values("--extra");
     let no_gum = args.flag("--no-gum");
     let lists = args.value("--lists").unwrap_or_else(|| "all".to_string());
@@ -208,7 +209,12 @@ fn train(mut args: Args) -> Res<()> {
             );
         }
     }
-    let ner = t.freeze();
+    let mut ner = t.freeze();
+    if tune {
+        let before = ner::evaluate(&ner, &dev).overall.f1();
+        let after = ner.tune_outside(&dev);
+        eprintln!("tuned the O offset on dev: F1 {before:.4} -> {after:.4}");
+    }
     let bytes = ner.to_bytes();
     eprintln!(
         "trained in {:.1}s: {} features, {} bytes",

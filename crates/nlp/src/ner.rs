@@ -1045,6 +1045,9 @@ pub struct Ner {
     /// Sums for missing neighbours, per role (`ROLES × nl`, CUR unused).
     pads: Vec<i32>,
     bias: Vec<i32>,
+    /// Added to the O label's score: below zero favours names (recall),
+    /// above zero favours O (precision). Set by [`Ner::tune_outside`].
+    outside: i32,
 }
 
 /// Per-thread buffers for [`Ner::spans`].
@@ -1092,6 +1095,7 @@ impl Ner {
             rows: Vec::new(),
             pads: vec![0; ROLES * nl],
             bias: vec![0; nl],
+            outside: 0,
         };
         for role in [R_P1, R_P2, R_N1, R_N2] {
             ner.dense.add(pad_key(role), &mut ner.pads[role * nl..(role + 1) * nl]);
@@ -1178,6 +1182,7 @@ impl Ner {
         emission.resize(n * nl, 0);
         for (i, em) in emission.chunks_mut(nl).enumerate() {
             em.copy_from_slice(&self.bias);
+            em[0] += self.outside;
             let parts = [
                 row(i, R_CUR),
                 if i >= 1 { row(i - 1, R_P1) } else { pad(R_P1) },
@@ -1208,6 +1213,7 @@ impl Ner {
         });
         w.u8(self.labels.n_classes as u8);
         w.u32(self.context);
+        w.u32(self.outside as u32);
         self.weights.write(&mut w);
         w.u32(self.trans.len() as u32);
         for &t in &self.trans {
@@ -1239,6 +1245,7 @@ impl Ner {
             return Err(r.err(format!("{n_classes} entity classes (expected 3 or 4)")));
         }
         let context = r.u32()?;
+        let outside = r.u32()? as i32;
         let labels = Labels { scheme, n_classes };
         let nl = labels.count();
         let weights = Weights::read(&mut r)?;
@@ -1261,7 +1268,9 @@ impl Ner {
         }
         let vocab = r.strs()?;
         r.finish()?;
-        Ok(Ner::build(labels, context, weights, trans, attr_list, vocab))
+        let mut ner = Ner::build(labels, context, weights, trans, attr_list, vocab);
+        ner.outside = outside;
+        Ok(ner)
     }
 
     /// Loads a model file.
@@ -1271,6 +1280,23 @@ impl Ner {
     pub fn load(path: &Path) -> Result<Ner> {
         let data = std::fs::read(path).map_err(|source| Error::Io { path: path.into(), source })?;
         Ner::from_bytes(&data)
+    }
+
+    /// Picks the offset of the O label's score that gives the best span F1
+    /// on `dev` (a held-out set, never the test set); returns that F1.
+    pub fn tune_outside(&mut self, dev: &[AnnotatedSentence]) -> f64 {
+        // Steps of 1/32 of the largest weight.
+        let step = i32::from(i16::MAX) / 32;
+        let mut best = (f64::MIN, 0);
+        for k in -12..=6 {
+            self.outside = k * step;
+            let f1 = evaluate(self, dev).overall.f1();
+            if f1 > best.0 {
+                best = (f1, self.outside);
+            }
+        }
+        self.outside = best.1;
+        best.0
     }
 
     /// Number of hashed features with weights.
