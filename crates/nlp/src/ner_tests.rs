@@ -243,6 +243,28 @@ fn lexicon_marks_names() {
 }
 
 #[test]
+fn listed_names_match_as_wholes() {
+    let mut lex = Lexicon::default();
+    lex.add_name(NameList::Place, &["San", "Luis", "Obispo"]);
+    lex.add_name(NameList::Person, &["Luis", "Suarez"]);
+    let attrs = Table::build(lex.attrs().into_iter());
+    let words = ["in", "san", "Luis", "Obispo", "and", "San", "Luis", "today", "Luis", "Suarez"];
+    let info: Vec<WordInfo> = words.iter().map(|w| analyse_word(w, &attrs).info).collect();
+    let mut m = Vec::new();
+    phrase_matches(&info, &attrs, &mut m);
+    let place = 3 * NameList::Place as u32;
+    let person = 3 * NameList::Person as u32;
+    assert_eq!(m[0], 0);
+    assert_eq!(m[1], 1 << place);
+    assert_eq!(m[2], 1 << (place + 1));
+    assert_eq!(m[3], 1 << (place + 2));
+    // "San Luis" alone is not a listed name.
+    assert_eq!(&m[4..8], &[0, 0, 0, 0]);
+    assert_eq!(m[8], 1 << person);
+    assert_eq!(m[9], 1 << (person + 2));
+}
+
+#[test]
 fn model_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Ner>();
