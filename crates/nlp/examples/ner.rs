@@ -160,6 +160,8 @@ fn train(mut args: Args) -> Res<()> {
     let no_gum_case = args.flag("--no-gum-case");
     let quiet = args.flag("--quiet");
     let tune = args.flag("--tune");
+    let lower_every: usize = args.value("--lower-every").map_or(Ok(5), |v| v.parse())?;
+    let upper_every: usize = args.value("--upper-every").map_or(Ok(0), |v| v.parse())?;
     let extra = args.values("--extra");
     let no_gum = args.flag("--no-gum");
     let lists = args.value("--lists").unwrap_or_else(|| "all".to_string());
@@ -190,6 +192,25 @@ fn train(mut args: Args) -> Res<()> {
         }
     }
     add_name_lists(&mut lexicon, &lists)?;
+    if lower_every > 0 || upper_every > 0 {
+        // Web text often drops capitals (and sometimes shouts): copies of some
+        // training sentences in lower (upper) case teach names without case.
+        let mut extra = Vec::new();
+        for (i, s) in train.iter().enumerate() {
+            if lower_every > 0 && i % lower_every == 0 {
+                let mut c = s.clone();
+                c.words.iter_mut().for_each(|w| *w = w.to_lowercase());
+                extra.push(c);
+            }
+            if upper_every > 0 && i % upper_every == 1 {
+                let mut c = s.clone();
+                c.words.iter_mut().for_each(|w| *w = w.to_uppercase());
+                extra.push(c);
+            }
+        }
+        eprintln!("case copies: {} sentences", extra.len());
+        train.extend(extra);
+    }
     let epochs = config.epochs;
     let mut t = NerTrainer::new(&train, &lexicon, config);
     eprintln!("prepared {} sentences in {:.1}s", train.len(), started.elapsed().as_secs_f64());
