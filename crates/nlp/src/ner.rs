@@ -1026,7 +1026,8 @@ impl Dense {
         let mut buf = Writer::new(b"DYADNERW", 0);
         w.write(&mut buf);
         let stride = (nl + 2).div_ceil(16) * 16;
-        let cap = (w.n_features() * 2).next_power_of_two().max(16);
+        // Load at most 3/4 (linear probing stays short), usually about half.
+        let cap = (w.n_features() + w.n_features() / 3 + 1).next_power_of_two().max(16);
         let mut d = Dense { nl, stride, mask: cap - 1, slots: vec![0; cap * stride] };
         let mut fill = || -> Result<()> {
             let mut r = Reader::new(&buf.buf, b"DYADNERW", 0, "ner")?;
@@ -1099,6 +1100,8 @@ impl Dense {
 /// The trained recogniser: read-only, shareable across threads.
 #[derive(Clone, Debug)]
 pub struct Ner {
+    /// Fingerprint of the weights, so a scratch never mixes two models' memos.
+    id: u64,
     labels: Labels,
     /// Bit set of the context templates in use.
     context: u32,
@@ -1140,7 +1143,14 @@ pub struct NerScratch {
     labels: Vec<u8>,
     keys: Vec<u64>,
     matched: Vec<u32>,
+    /// Recently seen unknown words (names recur within a document), direct
+    /// mapped by form hash: `(model id, form hash, info)` and their sums.
+    memo: Vec<(u64, u64, WordInfo)>,
+    memo_rows: Vec<i32>,
 }
+
+/// Unknown words a scratch remembers.
+const MEMO: usize = 256;
 
 impl Ner {
     fn n_labels(&self) -> usize {
@@ -1158,6 +1168,7 @@ impl Ner {
         let nl = labels.count();
         let attrs = Table::build(attr_list.iter().copied());
         let mut ner = Ner {
+            id: 0,
             labels,
             context,
             dense: Dense::from_weights(&weights),
@@ -1188,6 +1199,11 @@ impl Ner {
         ner.cache =
             Table::build(vocab.iter().enumerate().map(|(i, w)| (hash::bytes(w.as_bytes()), i as u32)));
         ner.rows = rows;
+        let mut id = hash::mix(ner.dense.slots.len() as u64, vocab.len() as u64);
+        for &v in ner.trans.iter().chain(&ner.bias).chain(&ner.pads) {
+            id = hash::mix(id, u64::from(v as u32));
+        }
+        ner.id = hash::finish(id) | 1;
         ner.vocab = vocab;
         ner
     }
@@ -1225,7 +1241,26 @@ impl Ner {
         let n = words.len();
         let nl = self.n_labels();
         let rl = ROLES * nl;
-        let NerScratch { info, rows, src, emission, delta, trans, back, labels, keys, matched } = scratch;
+        let NerScratch {
+            info,
+            rows,
+            src,
+            emission,
+            delta,
+            trans,
+            back,
+            labels,
+            keys,
+            matched,
+            memo,
+            memo_rows,
+        } = scratch;
+        if memo.len() != MEMO || memo_rows.len() != MEMO * rl {
+            memo.clear();
+            memo.resize(MEMO, (0, 0, WordInfo::default()));
+            memo_rows.clear();
+            memo_rows.resize(MEMO * rl, 0);
+        }
         info.clear();
         rows.clear();
         src.clear();
@@ -1233,7 +1268,8 @@ impl Ner {
         let unknown = self.vocab.len();
         let bs = INFO + rl;
         for w in words {
-            match self.cache.get(hash::bytes(w.as_bytes())) {
+            let h = hash::bytes(w.as_bytes());
+            match self.cache.get(h) {
                 Some(v) => {
                     src.push(v as usize);
                     let head = self.rows.get(v as usize * bs..v as usize * bs + INFO);
@@ -1242,7 +1278,17 @@ impl Ner {
                 None => {
                     let k = rows.len() / rl;
                     rows.resize(rows.len() + rl, 0);
-                    info.push(self.word_rows(w, &mut rows[k * rl..], keys));
+                    let m = h as usize % MEMO;
+                    let memo_row = &mut memo_rows[m * rl..(m + 1) * rl];
+                    if memo[m].0 == self.id && memo[m].1 == h {
+                        rows[k * rl..].copy_from_slice(memo_row);
+                        info.push(memo[m].2);
+                    } else {
+                        let wi = self.word_rows(w, &mut rows[k * rl..], keys);
+                        memo_row.copy_from_slice(&rows[k * rl..]);
+                        memo[m] = (self.id, h, wi);
+                        info.push(wi);
+                    }
                     src.push(unknown + k);
                 }
             }

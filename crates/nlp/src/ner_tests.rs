@@ -141,6 +141,33 @@ fn bad_bytes_are_errors_not_panics() {
     }
 }
 
+/// A scratch remembers unknown words; reusing it, even across models, changes nothing.
+#[test]
+fn scratch_reuse_matches_fresh_scratch() {
+    let a = tiny_model(Scheme::Bilou);
+    let b = tiny_model(Scheme::Bio);
+    assert_ne!(a.id, b.id);
+    let sentences: [&[&str]; 3] = [
+        &["Zorblat", "Quenny", "visited", "Gdansk", "."],
+        &["Zorblat", "works", "for", "Quenny", "Corp", "."],
+        &["nothing", "Zorblat", "here"],
+    ];
+    let mut shared = NerScratch::default();
+    for _ in 0..2 {
+        for ner in [&a, &b] {
+            for words in sentences {
+                let mut out = Vec::new();
+                ner.spans(words, &mut shared, &mut out);
+                assert_eq!(out, find(ner, words));
+                let emission = shared.emission.clone();
+                let mut fresh = NerScratch::default();
+                ner.label(words, &mut fresh);
+                assert_eq!(emission, fresh.emission);
+            }
+        }
+    }
+}
+
 #[test]
 fn empty_and_odd_input() {
     let ner = tiny_model(Scheme::Bilou);
