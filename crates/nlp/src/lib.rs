@@ -8,6 +8,7 @@ pub mod conllu;
 mod error;
 pub mod hash;
 pub mod model;
+pub mod ner;
 pub mod perceptron;
 
 pub use error::{Error, Result};
