@@ -39,6 +39,8 @@ const VERSION: u32 = 1;
 const MAX_SUFFIX: usize = 6;
 /// Marks a tag whose lemmas keep the word's case.
 const KEEP_CASE: u64 = 0xCA5E;
+/// Marks a keep-case tag whose lower-case words get a capital (`mexico` → `Mexico`).
+const CAPITALIZE: u64 = 0xCA91;
 
 /// An edit from a word to its lemma: drop `strip` characters, append `append`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -69,6 +71,16 @@ pub struct Lemmatizer {
     rules: KeyTable,
     rule_keys: Vec<u64>,
     scripts: Vec<Script>,
+    /// Hashes of the (lower-cased) lemmas seen in training.
+    vocab: KeyTable,
+    vocab_keys: Vec<u64>,
+}
+
+/// Lexicon key: both tags, since treebanks give e.g. `United` ADJ/NNP
+/// (EWT) and VERB/NNP (GUM) different lemmas.
+#[inline]
+fn lex_key(upos: &str, xpos: &str, form: &str) -> u64 {
+    hash::mix(hash::mix(hash::bytes(upos.as_bytes()), hash::bytes(xpos.as_bytes())), tag_text::lower(form))
 }
 
 #[inline]
@@ -103,7 +115,7 @@ impl Lemmatizer {
     /// has grown to the longest word.
     pub fn lemma<'a>(&'a self, form: &'a str, upos: &str, xpos: &str, buf: &'a mut String) -> &'a str {
         let tag = tag_key(upos, xpos);
-        if let Some(i) = self.lex.get(hash::mix(tag, tag_text::lower(form))) {
+        if let Some(i) = self.lex.get(lex_key(upos, xpos, form)) {
             if let Some(l) = self.lemmas.get(i as usize) {
                 return l;
             }
@@ -121,8 +133,11 @@ impl Lemmatizer {
         if lowered {
             lower_into(form, buf);
         }
-        let script = self.rule(tag, if lowered { buf.as_str() } else { form });
-        match script {
+        let script = self.choose(tag, if lowered { buf.as_str() } else { form }, !keep_case);
+        let capitalize = keep_case
+            && form.starts_with(|c: char| c.is_ascii_lowercase())
+            && self.rules.get(hash::mix(tag, CAPITALIZE)).is_some();
+        let in_buf = match script {
             Some(s) if s.strip > 0 || !s.append.is_empty() => {
                 if !lowered {
                     buf.clear();
@@ -130,26 +145,54 @@ impl Lemmatizer {
                 }
                 buf.truncate(tag_text::suffix_start(buf, usize::from(s.strip)));
                 buf.push_str(&s.append);
-                buf
+                true
             }
-            _ if lowered => buf,
-            _ => form,
+            _ => lowered,
+        };
+        if capitalize {
+            if !in_buf {
+                buf.clear();
+                buf.push_str(form);
+            }
+            if let Some(first) = buf.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            return buf;
+        }
+        if in_buf {
+            buf
+        } else {
+            form
         }
     }
 
-    /// The edit for the longest suffix of `base` with a rule under `tag`.
-    fn rule(&self, tag: u64, base: &str) -> Option<&Script> {
+    /// The edit for the longest suffix of `base` with a rule under `tag`;
+    /// with `check`, the longest whose result is a lemma seen in training,
+    /// if any is (`bombed` → `bomb` rather than `bom` as in `robbed` → `rob`).
+    fn choose(&self, tag: u64, base: &str, check: bool) -> Option<&Script> {
         let n = base.chars().count();
+        let mut first = None;
         for k in (0..=n.min(MAX_SUFFIX)).rev() {
             let suffix = &base[tag_text::suffix_start(base, k)..];
-            if let Some(i) = self.rules.get(hash::mix(tag, tag_text::lower(suffix) ^ k as u64)) {
-                let s = self.scripts.get(i as usize)?;
-                if usize::from(s.strip) <= n {
-                    return Some(s);
-                }
+            let Some(i) = self.rules.get(hash::mix(tag, tag_text::lower(suffix) ^ k as u64)) else {
+                continue;
+            };
+            let Some(s) = self.scripts.get(i as usize) else { continue };
+            if usize::from(s.strip) > n {
+                continue;
             }
+            if !check || self.known(base, s) {
+                return Some(s);
+            }
+            first = first.or(Some(s));
         }
-        None
+        first
+    }
+
+    /// Whether applying `s` to `base` gives a lemma seen in training.
+    fn known(&self, base: &str, s: &Script) -> bool {
+        let cut = tag_text::suffix_start(base, usize::from(s.strip));
+        self.vocab.get(tag_text::lower_concat(&base[..cut], &s.append)).is_some()
     }
 
     /// Number of lexicon exceptions and suffix rules.
@@ -170,6 +213,10 @@ impl Lemmatizer {
             w.u64(*k);
             w.u8(s.strip);
             w.str(&s.append);
+        }
+        w.u32(self.vocab_keys.len() as u32);
+        for &k in &self.vocab_keys {
+            w.u64(k);
         }
         w.buf
     }
@@ -193,11 +240,13 @@ impl Lemmatizer {
             let strip = r.u8()?;
             rules.push((key, Script { strip, append: r.str()?.to_string() }));
         }
+        let n = r.len(8)?;
+        let vocab = (0..n).map(|_| r.u64()).collect::<Result<Vec<u64>>>()?;
         r.finish()?;
-        Ok(Lemmatizer::build(lex, rules))
+        Ok(Lemmatizer::build(lex, rules, vocab))
     }
 
-    fn build(lex: Vec<(u64, String)>, rules: Vec<(u64, Script)>) -> Lemmatizer {
+    fn build(lex: Vec<(u64, String)>, rules: Vec<(u64, Script)>, vocab_keys: Vec<u64>) -> Lemmatizer {
         let (lex_keys, lemmas): (Vec<u64>, Vec<String>) = lex.into_iter().unzip();
         let (rule_keys, scripts): (Vec<u64>, Vec<Script>) = rules.into_iter().unzip();
         Lemmatizer {
@@ -207,6 +256,8 @@ impl Lemmatizer {
             rules: KeyTable::new(rule_keys.iter().enumerate().map(|(i, &k)| (k, i as u32))),
             rule_keys,
             scripts,
+            vocab: KeyTable::new(vocab_keys.iter().map(|&k| (k, 0))),
+            vocab_keys,
         }
     }
 }
@@ -245,6 +296,21 @@ pub fn train(sentences: &[Sentence], opts: &TrainOptions) -> Lemmatizer {
     }
     let keep: Vec<u64> = case.iter().filter(|(_, &(k, l))| k > l).map(|(&t, _)| t).collect();
     let keeps = |t: u64| keep.binary_search(&t).is_ok();
+    // Keep-case tags whose lower-case words mostly get a capital.
+    let mut caps: BTreeMap<u64, (u32, u32)> = BTreeMap::new();
+    for w in words() {
+        let tag = tag_key(&w.upos, &w.xpos);
+        if keeps(tag) && w.form.starts_with(|c: char| c.is_ascii_lowercase()) {
+            let c = caps.entry(tag).or_default();
+            if w.lemma == w.form {
+                c.0 += 1;
+            } else if w.lemma.get(1..) == w.form.get(1..)
+                && w.lemma.starts_with(|c: char| c.is_ascii_uppercase())
+            {
+                c.1 += 1;
+            }
+        }
+    }
 
     // 2. Suffix rules, counted over distinct (form, tag, lemma) types.
     let mut types: BTreeMap<(u64, String, &str), ()> = BTreeMap::new();
@@ -291,16 +357,24 @@ pub fn train(sentences: &[Sentence], opts: &TrainOptions) -> Lemmatizer {
     for &t in &keep {
         rules.push((hash::mix(t, KEEP_CASE), Script { strip: 0, append: String::new() }));
     }
+    for (&t, &(same, capital)) in &caps {
+        if capital > same {
+            rules.push((hash::mix(t, CAPITALIZE), Script { strip: 0, append: String::new() }));
+        }
+    }
     rules.sort();
     rules.dedup_by_key(|r| r.0);
-    let rules_only = Lemmatizer::build(Vec::new(), rules.clone());
+    let mut vocab: Vec<u64> = words().map(|w| tag_text::lower(&w.lemma)).collect();
+    vocab.sort_unstable();
+    vocab.dedup();
+    let rules_only = Lemmatizer::build(Vec::new(), rules.clone(), vocab.clone());
 
     // 3. Exceptions: (form, tag) groups whose majority lemma the rules miss.
     // key → (lemma → count, tokens the rules get right)
     let mut groups: BTreeMap<u64, (BTreeMap<&str, u32>, u32)> = BTreeMap::new();
     let mut buf = String::new();
     for w in words() {
-        let key = hash::mix(tag_key(&w.upos, &w.xpos), tag_text::lower(&w.form));
+        let key = lex_key(&w.upos, &w.xpos, &w.form);
         let g = groups.entry(key).or_default();
         *g.0.entry(w.lemma.as_str()).or_default() += 1;
         g.1 += u32::from(rules_only.lemma(&w.form, &w.upos, &w.xpos, &mut buf) == w.lemma);
@@ -313,7 +387,7 @@ pub fn train(sentences: &[Sentence], opts: &TrainOptions) -> Lemmatizer {
             }
         }
     }
-    Lemmatizer::build(lex, rules)
+    Lemmatizer::build(lex, rules, vocab)
 }
 
 #[cfg(test)]
@@ -350,6 +424,7 @@ mod tests {
 26\thouses\thouse\tNOUN\tNNS\t_\t1\tdep\t_\t_
 27\tnames\tname\tNOUN\tNNS\t_\t1\tdep\t_\t_
 28\tprices\tprice\tNOUN\tNNS\t_\t1\tdep\t_\t_
+29\tkerala\tKerala\tPROPN\tNNP\t_\t1\tdep\t_\t_
 
 ";
 
@@ -376,6 +451,7 @@ mod tests {
             ("Ukraine", "PROPN", "NNP", "Ukraine"),
             ("Zelensky", "PROPN", "NNP", "Zelensky"),
             ("NATO", "PROPN", "NNP", "NATO"),
+            ("mexico", "PROPN", "NNP", "Mexico"),
             // Unknown words go through the suffix rules.
             ("tables", "NOUN", "NNS", "table"),
             ("Tables", "NOUN", "NNS", "table"),

@@ -13,6 +13,7 @@ pub mod perceptron;
 pub mod tag_perceptron;
 pub mod tag_table;
 pub mod tag_text;
+pub mod tag_weights;
 pub mod tagger;
 
 pub use error::{Error, Result};

@@ -83,6 +83,14 @@ impl SparseTrainer {
     /// Averages, quantises to `i16` and drops weights whose magnitude is
     /// below `prune` (in averaged-weight units) or that round to zero.
     pub fn freeze(&self, prune: f32) -> Weights {
+        let (scale, rows) = self.freeze_rows(prune);
+        Weights::from_rows(self.n_classes, scale, rows)
+    }
+
+    /// What [`SparseTrainer::freeze`] builds on: the integer-to-weight scale
+    /// and the quantised rows, sorted by key.
+    #[allow(clippy::type_complexity)]
+    pub fn freeze_rows(&self, prune: f32) -> (f32, Vec<(u64, Vec<(u8, i16)>)>) {
         let max = self.cells.iter().flatten().map(|c| self.average(c).abs()).fold(0.0f32, f32::max);
         let scale = if max > 0.0 { f32::from(i16::MAX) / max } else { 1.0 };
         let mut keys: Vec<(u64, u32)> = self.rows.iter().map(|(&k, &r)| (k, r)).collect();
@@ -102,7 +110,7 @@ impl SparseTrainer {
                 rows.push((key, entries));
             }
         }
-        Weights::from_rows(self.n_classes, 1.0 / scale, rows)
+        (1.0 / scale, rows)
     }
 }
 

@@ -48,6 +48,21 @@ pub fn lower(s: &str) -> u64 {
     hash::finish(h)
 }
 
+/// `lower` of the concatenation `a + b`, without building it.
+pub fn lower_concat(a: &str, b: &str) -> u64 {
+    let mut h = FNV_OFFSET;
+    for c in a.chars().chain(b.chars()).map(fold) {
+        if c.is_ascii() {
+            h = fnv_char(h, c.to_ascii_lowercase());
+        } else {
+            for l in c.to_lowercase() {
+                h = fnv_char(h, l);
+            }
+        }
+    }
+    hash::finish(h)
+}
+
 /// Byte offset where the last `n` characters of `s` start (0 when `s` is shorter).
 #[inline]
 pub fn suffix_start(s: &str, n: usize) -> usize {
@@ -73,6 +88,7 @@ mod tests {
         assert_ne!(form("Kiev"), form("kiev"));
         assert_eq!(lower("Kiev’S"), lower("kiev's"));
         assert_eq!(lower("ÉTÉ"), lower("été"));
+        assert_eq!(lower_concat("Ki", "EV"), lower("kiev"));
     }
 
     #[test]

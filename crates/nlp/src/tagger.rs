@@ -27,14 +27,14 @@ use crate::conllu::{self, Sentence};
 use crate::hash::{self, feature};
 use crate::lemma::Lemmatizer;
 use crate::model::{Reader, Writer};
-use crate::perceptron::Weights;
 use crate::tag_perceptron::SparseTrainer;
 use crate::tag_table::KeyTable;
 use crate::tag_text;
+use crate::tag_weights::TagWeights;
 use crate::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"DYADTAGR";
-const VERSION: u32 = 1;
+const VERSION: u32 = 3;
 /// Class id meaning "no fixed tag".
 const NONE: u8 = u8::MAX;
 
@@ -54,6 +54,8 @@ struct WordInfo {
     fixed: u8,
     /// Tags it may take (bit per class); all ones when unconstrained.
     mask: [u64; 4],
+    /// Row of [`Tagger::cache`] with the summed word features, or `u32::MAX`.
+    cache: u32,
 }
 
 /// Frequent training words: hash of the form → [`WordInfo`].
@@ -86,12 +88,16 @@ struct Tok {
     lower: u64,
     suf: [u64; 4],
     pre: [u64; 3],
+    len: u64,
     shape: u64,
     flags: u64,
-    len: u64,
     amb: u64,
+    /// The ambiguity class of the lower-cased form (`city` for `City`).
+    lamb: u64,
     /// Index into the word table, or `u32::MAX`.
     info: u32,
+    /// Whether `info` is the entry of this very form (not of its lower case).
+    exact: bool,
 }
 
 const PAD: Tok = Tok {
@@ -99,11 +105,13 @@ const PAD: Tok = Tok {
     lower: 0x5AD1,
     suf: [0x5AD2; 4],
     pre: [0x5AD3; 3],
+    len: 0x5AD6,
     shape: 0x5AD4,
     flags: 0x5AD5,
-    len: 0x5AD6,
     amb: 0x5AD7,
+    lamb: 0x5AD8,
     info: u32::MAX,
+    exact: false,
 };
 const UNKNOWN_AMB: u64 = 0xA3B;
 const PAD_TAG: u64 = 1 << 20;
@@ -152,9 +160,7 @@ impl Tok {
         let mut n_letters = 0;
         let mut n_upper = 0;
         let mut n_digits = 0;
-        let mut n = 0u64;
         for (i, c) in w.chars().enumerate() {
-            n += 1;
             let cc = char_class(c);
             if cc != last && classes < 8 {
                 shape = hash::mix(shape, u64::from(u32::from(cc)));
@@ -191,9 +197,45 @@ impl Tok {
         if n_digits > 0 && w.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | ':' | '/' | '-')) {
             flags |= F_ALL_DIGIT;
         }
-        let info = words.get(word).or_else(|| words.get(lower)).unwrap_or(u32::MAX);
+        let exact = words.get(word);
+        let info = exact.or_else(|| words.get(lower)).unwrap_or(u32::MAX);
         let amb = words.info.get(info as usize).map_or(UNKNOWN_AMB, |i| i.amb);
-        Tok { word, lower, suf, pre, shape, flags, len: n.min(12), amb, info }
+        let lamb = words.get(lower).and_then(|i| words.info.get(i as usize)).map_or(UNKNOWN_AMB, |i| i.amb);
+        Tok {
+            word,
+            lower,
+            suf,
+            pre,
+            shape,
+            flags,
+            len: w.chars().count().min(12) as u64,
+            amb,
+            lamb,
+            info,
+            exact: exact.is_some(),
+        }
+    }
+}
+
+/// How capitalised the sentence is, so that a capital letter in a headline
+/// counts for less: 0 short, 1 normal, 2 mostly title case, 3 mostly capitals.
+fn caps_profile(toks: &[Tok]) -> u64 {
+    let (mut alpha, mut init, mut all) = (0u32, 0u32, 0u32);
+    for t in toks.iter().skip(1) {
+        if t.flags & F_ALPHA != 0 {
+            alpha += 1;
+            init += u32::from(t.flags & F_INIT_UPPER != 0);
+            all += u32::from(t.flags & F_ALL_UPPER != 0);
+        }
+    }
+    if alpha < 3 {
+        0
+    } else if all * 10 >= alpha * 6 {
+        3
+    } else if init * 10 >= alpha * 6 {
+        2
+    } else {
+        1
     }
 }
 
@@ -223,14 +265,22 @@ mod t {
     pub const AMB_BI_P1: u32 = 27;
     pub const AMB_M2: u32 = 28;
     pub const AMB_P2: u32 = 29;
-    pub const LEN: u32 = 30;
     pub const FLAGS_FIRST: u32 = 31;
     pub const AROUND: u32 = 32;
     pub const AMB_TRI: u32 = 33;
     pub const M1_SUF3: u32 = 34;
+    pub const LEN: u32 = 30;
     pub const SHAPE_TRI: u32 = 35;
     pub const SUF2_M1: u32 = 36;
     pub const SUF2_P1: u32 = 37;
+    pub const W_SUF3_P1: u32 = 38;
+    pub const CAPS_FLAGS: u32 = 39;
+    pub const CAPS_AMB: u32 = 40;
+    pub const LAMB: u32 = 41;
+    pub const LAMB_CASE: u32 = 42;
+    pub const LAST_VERB: u32 = 70;
+    pub const LAST_VERB_SUF3: u32 = 71;
+    pub const LAST_VERB_AMB: u32 = 72;
 
     pub const T_M1: u32 = 60;
     pub const T_M2M1: u32 = 61;
@@ -250,13 +300,13 @@ fn at(toks: &[Tok], i: usize, d: isize) -> &Tok {
 }
 
 /// Features that depend only on the words.
-fn static_features(toks: &[Tok], i: usize, out: &mut Vec<u64>) {
-    let w = at(toks, i, 0);
-    let m1 = at(toks, i, -1);
-    let m2 = at(toks, i, -2);
-    let p1 = at(toks, i, 1);
-    let p2 = at(toks, i, 2);
-    out.push(feature(t::BIAS, &[]));
+fn static_features(toks: &[Tok], caps: u64, i: usize, out: &mut Vec<u64>) {
+    word_features(at(toks, i, 0), out);
+    context_features(toks, caps, i, out);
+}
+
+/// Features of the word alone: their sum is cached per frequent word.
+fn word_features(w: &Tok, out: &mut Vec<u64>) {
     out.push(feature(t::WORD, &[w.word]));
     out.push(feature(t::LOWER, &[w.lower]));
     for (k, &s) in w.suf.iter().enumerate() {
@@ -265,17 +315,30 @@ fn static_features(toks: &[Tok], i: usize, out: &mut Vec<u64>) {
     for (k, &p) in w.pre.iter().enumerate() {
         out.push(feature(t::PRE + k as u32, &[p]));
     }
+    out.push(feature(t::LEN, &[w.len]));
     out.push(feature(t::SHAPE, &[w.shape]));
     out.push(feature(t::FLAGS, &[w.flags]));
     out.push(feature(t::AMB, &[w.amb]));
+    out.push(feature(t::LAMB, &[w.lamb]));
+}
+
+/// Features of the word in its sentence.
+fn context_features(toks: &[Tok], caps: u64, i: usize, out: &mut Vec<u64>) {
+    let w = at(toks, i, 0);
+    let m1 = at(toks, i, -1);
+    let m2 = at(toks, i, -2);
+    let p1 = at(toks, i, 1);
+    let p2 = at(toks, i, 2);
+    out.push(feature(t::BIAS, &[]));
+    out.push(feature(t::SHAPE_TRI, &[m1.shape, w.shape, p1.shape]));
+    out.push(feature(t::SUF2_M1, &[m1.suf[1]]));
+    out.push(feature(t::SUF2_P1, &[p1.suf[1]]));
     out.push(feature(t::LOWER_M1, &[m1.lower]));
     out.push(feature(t::LOWER_P1, &[p1.lower]));
     out.push(feature(t::LOWER_M2, &[m2.lower]));
     out.push(feature(t::LOWER_P2, &[p2.lower]));
     out.push(feature(t::SUF3_M1, &[m1.suf[2]]));
     out.push(feature(t::SUF3_P1, &[p1.suf[2]]));
-    out.push(feature(t::SUF2_M1, &[m1.suf[1]]));
-    out.push(feature(t::SUF2_P1, &[p1.suf[1]]));
     out.push(feature(t::BI_M1, &[m1.lower, w.lower]));
     out.push(feature(t::BI_P1, &[w.lower, p1.lower]));
     out.push(feature(t::SHAPE_M1, &[m1.shape]));
@@ -286,23 +349,34 @@ fn static_features(toks: &[Tok], i: usize, out: &mut Vec<u64>) {
     out.push(feature(t::AMB_BI_P1, &[w.amb, p1.amb]));
     out.push(feature(t::AMB_M2, &[m2.amb]));
     out.push(feature(t::AMB_P2, &[p2.amb]));
-    out.push(feature(t::LEN, &[w.len]));
     out.push(feature(t::FLAGS_FIRST, &[w.flags, u64::from(i == 0)]));
     out.push(feature(t::AROUND, &[m1.lower, p1.lower]));
     out.push(feature(t::AMB_TRI, &[m1.amb, w.amb, p1.amb]));
     out.push(feature(t::M1_SUF3, &[m1.lower, w.suf[2]]));
-    out.push(feature(t::SHAPE_TRI, &[m1.shape, w.shape, p1.shape]));
+    out.push(feature(t::W_SUF3_P1, &[w.lower, p1.suf[2]]));
+    out.push(feature(t::CAPS_FLAGS, &[caps, w.flags]));
+    out.push(feature(t::CAPS_AMB, &[caps, w.amb]));
+    out.push(feature(
+        t::LAMB_CASE,
+        &[w.lamb, w.flags & (F_INIT_UPPER | F_ALL_UPPER), u64::from(i == 0), caps],
+    ));
 }
 
 /// Features over neighbouring tags: `left` from this pass, `right` from
 /// the previous pass (or [`UNK_TAG`] in the first).
-fn tag_features(toks: &[Tok], i: usize, left: [u64; 2], right: [u64; 2], out: &mut Vec<u64>) {
+fn tag_features(toks: &[Tok], i: usize, left: [u64; 3], right: [u64; 2], out: &mut Vec<u64>) {
     let w = at(toks, i, 0);
+    out.push(feature(t::LAST_VERB, &[left[2]]));
+    out.push(feature(t::LAST_VERB_SUF3, &[left[2], w.suf[2]]));
+    out.push(feature(t::LAST_VERB_AMB, &[left[2], w.amb]));
     out.push(feature(t::T_M1, &[left[0]]));
     out.push(feature(t::T_M2M1, &[left[1], left[0]]));
     out.push(feature(t::T_M1_LOWER, &[left[0], w.lower]));
     out.push(feature(t::T_M1_AMB, &[left[0], w.amb]));
     out.push(feature(t::T_M1_SUF3, &[left[0], w.suf[2]]));
+    if right[0] == UNK_TAG {
+        return; // first pass: nothing known to the right
+    }
     out.push(feature(t::R_P1, &[right[0]]));
     out.push(feature(t::R_P1P2, &[right[0], right[1]]));
     out.push(feature(t::R_P1_LOWER, &[right[0], w.lower]));
@@ -310,10 +384,11 @@ fn tag_features(toks: &[Tok], i: usize, left: [u64; 2], right: [u64; 2], out: &m
     out.push(feature(t::R_P1_AMB, &[right[0], w.amb]));
 }
 
+/// The two previous tags and the nearest verb or auxiliary tag to the left.
 #[inline]
-fn left_tags(tags: &[u8], i: usize) -> [u64; 2] {
+fn left_tags(tags: &[u8], i: usize, last_verb: u64) -> [u64; 3] {
     let g = |d: usize| i.checked_sub(d).and_then(|j| tags.get(j)).map_or(PAD_TAG, |&c| u64::from(c));
-    [g(1), g(2)]
+    [g(1), g(2), last_verb]
 }
 
 #[inline]
@@ -339,6 +414,8 @@ const ALL: [u64; 4] = [u64::MAX; 4];
 pub struct TagScratch {
     toks: Vec<Tok>,
     feats: Vec<u64>,
+    handles: Vec<u64>,
+    offsets: Vec<u32>,
     stat: Vec<i32>,
     scores: Vec<i32>,
     first: Vec<u8>,
@@ -353,7 +430,17 @@ pub struct Tagger {
     classes: Vec<TagId>,
     passes: u8,
     words: WordTable,
-    weights: Weights,
+    weights: TagWeights,
+    /// Per class: is its UPOS VERB or AUX (derived, not stored).
+    verbal: Vec<bool>,
+    /// Frequent ASCII words whose word-feature scores are precomputed.
+    cache_words: Vec<String>,
+    /// Their summed word-feature scores, `classes.len()` per word (derived).
+    cache: Vec<i32>,
+}
+
+fn verbal_classes(classes: &[TagId], upos: &[String]) -> Vec<bool> {
+    classes.iter().map(|c| upos.get(usize::from(c.upos)).is_some_and(|u| u == "VERB" || u == "AUX")).collect()
 }
 
 impl Tagger {
@@ -414,13 +501,28 @@ impl Tagger {
         s.stat.clear();
         s.stat.resize(words.len() * nc, 0);
         s.scores.resize(nc, 0);
+        // All static features of the sentence, resolved in one sweep.
+        s.feats.clear();
+        s.offsets.clear();
+        s.offsets.push(0);
+        let caps = caps_profile(&s.toks);
         for i in 0..words.len() {
-            if self.fixed(&s.toks[i]).is_some() {
-                continue;
+            let tok = &s.toks[i];
+            if self.fixed(tok).is_some() {
+            } else if self.cached(tok).is_some() {
+                context_features(&s.toks, caps, i, &mut s.feats);
+            } else {
+                static_features(&s.toks, caps, i, &mut s.feats);
             }
-            s.feats.clear();
-            static_features(&s.toks, i, &mut s.feats);
-            self.weights.score(&s.feats, &mut s.stat[i * nc..(i + 1) * nc]);
+            s.offsets.push(s.feats.len() as u32);
+        }
+        self.weights.gather(&s.feats, &mut s.handles);
+        for (i, stat) in s.stat.chunks_exact_mut(nc).enumerate() {
+            if let Some(row) = s.toks.get(i).and_then(|t| self.cached(t)) {
+                stat.copy_from_slice(row);
+            }
+            let (a, b) = (s.offsets[i] as usize, s.offsets[i + 1] as usize);
+            self.weights.add_rows(&s.handles[a..b], stat);
         }
         s.cur.clear();
         s.first.clear();
@@ -430,22 +532,69 @@ impl Tagger {
                 s.cur.clear();
             }
             let prev = (pass > 0).then_some(&s.first[..]);
+            let mut last_verb = PAD_TAG;
             for i in 0..words.len() {
+                if let Some(&c) = s.cur.last() {
+                    if self.verbal(c) {
+                        last_verb = u64::from(c);
+                    }
+                }
                 let tok = &s.toks[i];
                 if let Some(c) = self.fixed(tok) {
                     s.cur.push(c);
                     continue;
                 }
                 s.feats.clear();
-                tag_features(&s.toks, i, left_tags(&s.cur, i), right_tags(prev, i), &mut s.feats);
+                tag_features(&s.toks, i, left_tags(&s.cur, i, last_verb), right_tags(prev, i), &mut s.feats);
                 s.scores.copy_from_slice(&s.stat[i * nc..(i + 1) * nc]);
-                for &f in &s.feats {
-                    self.weights.add(f, &mut s.scores);
-                }
+                self.weights.gather(&s.feats, &mut s.handles);
+                self.weights.add_rows(&s.handles, &mut s.scores);
                 let mask = self.words.info.get(tok.info as usize).map_or(&ALL, |w| &w.mask);
                 s.cur.push(argmax(&s.scores, mask) as u8);
             }
         }
+    }
+
+    /// Precomputes the word-feature scores of `cache_words`.
+    fn build_cache(&mut self) {
+        let nc = self.classes.len();
+        self.cache.clear();
+        for info in &mut self.words.info {
+            info.cache = u32::MAX;
+        }
+        let (mut feats, mut handles, mut row) = (Vec::new(), Vec::new(), vec![0i32; nc]);
+        for w in &self.cache_words {
+            let tok = Tok::new(w, &self.words);
+            if !tok.exact || tok.flags & F_NON_ASCII != 0 {
+                continue;
+            }
+            let Some(info) = self.words.info.get_mut(tok.info as usize) else { continue };
+            if info.cache != u32::MAX {
+                continue;
+            }
+            feats.clear();
+            word_features(&tok, &mut feats);
+            self.weights.score(&feats, &mut row, &mut handles);
+            info.cache = (self.cache.len() / nc.max(1)) as u32;
+            self.cache.extend_from_slice(&row);
+        }
+    }
+
+    /// The cached word-feature scores of `tok`, if any.
+    #[inline]
+    fn cached(&self, tok: &Tok) -> Option<&[i32]> {
+        if !tok.exact || tok.flags & F_NON_ASCII != 0 {
+            return None;
+        }
+        let c = self.words.info.get(tok.info as usize)?.cache as usize;
+        let nc = self.classes.len();
+        self.cache.get(c.checked_mul(nc)?..(c + 1).checked_mul(nc)?)
+    }
+
+    /// Whether class `c` is a verb or auxiliary.
+    #[inline]
+    fn verbal(&self, c: u8) -> bool {
+        self.verbal.get(usize::from(c)).copied().unwrap_or(false)
     }
 
     #[inline]
@@ -478,6 +627,7 @@ impl Tagger {
                 }
             }
         }
+        w.strs(&self.cache_words);
         self.weights.write(&mut w);
         w.buf
     }
@@ -524,9 +674,10 @@ impl Tagger {
                 1 => [r.u64()?, r.u64()?, r.u64()?, r.u64()?],
                 b => return Err(r.err(format!("bad mask flag {b}"))),
             };
-            entries.push((key, WordInfo { amb, fixed, mask }));
+            entries.push((key, WordInfo { amb, fixed, mask, cache: u32::MAX }));
         }
-        let weights = Weights::read(&mut r)?;
+        let cache_words = r.strs()?;
+        let weights = TagWeights::read(&mut r)?;
         if weights.n_classes() != classes.len() {
             return Err(r.err(format!(
                 "weights for {} classes, {} tags",
@@ -535,13 +686,27 @@ impl Tagger {
             )));
         }
         r.finish()?;
-        Ok(Tagger { upos, xpos, classes, passes, words: WordTable::new(entries), weights })
+        let verbal = verbal_classes(&classes, &upos);
+        let words = WordTable::new(entries);
+        let mut tagger =
+            Tagger { upos, xpos, classes, passes, words, weights, verbal, cache_words, cache: Vec::new() };
+        tagger.build_cache();
+        Ok(tagger)
     }
 }
 
 /// Best-scoring allowed class; ties go to the lowest id.
 #[inline]
 fn argmax(scores: &[i32], mask: &[u64; 4]) -> usize {
+    if *mask == ALL {
+        let mut best = 0;
+        for (c, &s) in scores.iter().enumerate() {
+            if s > scores[best] {
+                best = c;
+            }
+        }
+        return best;
+    }
     let mut best = usize::MAX;
     let mut best_score = i32::MIN;
     for (c, &s) in scores.iter().enumerate() {
@@ -595,6 +760,12 @@ pub struct TrainOptions {
     pub fixed_share: f32,
     /// Averaged weights below this magnitude are dropped from the model.
     pub prune: f32,
+    /// How many frequent words get their word-feature scores precomputed
+    /// (speed only: results are the same).
+    pub cache_words: usize,
+    /// Train on leave-one-out ambiguity classes (each token's own
+    /// occurrence left out), so that training sees them as unseen text will.
+    pub leave_one_out: bool,
     /// Print per-epoch dev accuracy to stderr.
     pub verbose: bool,
 }
@@ -602,15 +773,17 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
-            epochs: 10,
+            epochs: 8,
             seed: 0x00D1_AD00,
-            passes: 2,
+            passes: 1,
             amb_min: 3,
             amb_share: 0.01,
             constrain_min: 20,
             fixed_min: 50,
             fixed_share: 1.0,
             prune: 0.0,
+            leave_one_out: true,
+            cache_words: 2000,
             verbose: true,
         }
     }
@@ -634,6 +807,18 @@ impl Rng {
             v.swap(i, j);
         }
     }
+}
+
+/// Hash of the set of tags that make up at least `amb_share` of `counts`.
+fn amb_class(counts: &[u32], opts: &TrainOptions) -> u64 {
+    let total: u32 = counts.iter().sum();
+    let mut amb = 0xA3Bu64 ^ 0x1234;
+    for (c, &n) in counts.iter().enumerate() {
+        if n > 0 && n as f32 >= opts.amb_share * total as f32 {
+            amb = hash::mix(amb, c as u64 + 1);
+        }
+    }
+    hash::finish(amb)
 }
 
 /// A sentence prepared for training: tokens, gold classes, static features.
@@ -698,14 +883,11 @@ pub fn train(sentences: &[Sentence], dev: &[Sentence], opts: &TrainOptions) -> R
         if total < opts.amb_min {
             continue;
         }
-        let mut amb = 0xA3Bu64 ^ 0x1234;
+        let amb = amb_class(counts, opts);
         let mut mask = [0u64; 4];
         for (c, &n) in counts.iter().enumerate() {
             if n > 0 {
                 mask[c >> 6] |= 1 << (c & 63);
-                if n as f32 >= opts.amb_share * total as f32 {
-                    amb = hash::mix(amb, c as u64 + 1);
-                }
             }
         }
         let (top, &top_n) =
@@ -718,23 +900,45 @@ pub fn train(sentences: &[Sentence], dev: &[Sentence], opts: &TrainOptions) -> R
         if total < opts.constrain_min {
             mask = ALL;
         }
-        entries.push((*key, WordInfo { amb: hash::finish(amb), fixed, mask }));
+        entries.push((*key, WordInfo { amb, fixed, mask, cache: u32::MAX }));
     }
     let words = WordTable::new(entries);
 
     let mut data: Vec<Prepared> = sentences
         .iter()
         .map(|s| {
-            let toks: Vec<Tok> = s.words.iter().map(|w| Tok::new(&w.form, &words)).collect();
-            let gold = s
+            let mut toks: Vec<Tok> = s.words.iter().map(|w| Tok::new(&w.form, &words)).collect();
+            let gold: Vec<u8> = s
                 .words
                 .iter()
                 .map(|w| class_of.get(&(w.upos.as_str(), w.xpos.as_str())).copied().unwrap_or(0))
                 .collect();
+            if opts.leave_one_out {
+                // Each token sees the ambiguity class its word would have
+                // without this occurrence, as an unseen sentence would.
+                for (t, &g) in toks.iter_mut().zip(&gold) {
+                    let (Some(counts), Some(_)) = (word_counts.get(&t.word), words.get(t.word)) else {
+                        continue;
+                    };
+                    let mut c = counts.clone();
+                    c[usize::from(g)] -= 1;
+                    t.amb = if c.iter().sum::<u32>() >= opts.amb_min {
+                        amb_class(&c, opts)
+                    } else {
+                        // Too rare without it: what an unseen word gets.
+                        let lower = (t.lower != t.word).then(|| words.get(t.lower)).flatten();
+                        lower.and_then(|i| words.info.get(i as usize)).map_or(UNKNOWN_AMB, |i| i.amb)
+                    };
+                    if t.lower == t.word {
+                        t.lamb = t.amb;
+                    }
+                }
+            }
             let mut feats = Vec::new();
             let mut offsets = vec![0u32];
+            let caps = caps_profile(&toks);
             for i in 0..toks.len() {
-                static_features(&toks, i, &mut feats);
+                static_features(&toks, caps, i, &mut feats);
                 offsets.push(feats.len() as u32);
             }
             Prepared { toks, gold, feats, offsets }
@@ -742,13 +946,17 @@ pub fn train(sentences: &[Sentence], dev: &[Sentence], opts: &TrainOptions) -> R
         .collect();
     drop(word_counts);
 
+    let verbal = verbal_classes(&classes, &upos);
     let mut tagger = Tagger {
+        verbal,
+        cache_words: Vec::new(),
+        cache: Vec::new(),
         upos,
         xpos,
         classes,
         passes: opts.passes.clamp(1, 2),
         words,
-        weights: SparseTrainer::new(nc).freeze(0.0),
+        weights: TagWeights::default(),
     };
     let mut trainer = SparseTrainer::new(nc);
     let mut rng = Rng(opts.seed);
@@ -772,7 +980,13 @@ pub fn train(sentences: &[Sentence], dev: &[Sentence], opts: &TrainOptions) -> R
                     cur.clear();
                 }
                 let prev = (pass > 0).then_some(&first[..]);
+                let mut last_verb = PAD_TAG;
                 for i in 0..p.toks.len() {
+                    if let Some(&c) = cur.last() {
+                        if tagger.verbal(c) {
+                            last_verb = u64::from(c);
+                        }
+                    }
                     let tok = &p.toks[i];
                     if let Some(c) = tagger.fixed(tok) {
                         cur.push(c);
@@ -781,7 +995,13 @@ pub fn train(sentences: &[Sentence], dev: &[Sentence], opts: &TrainOptions) -> R
                     trainer.tick();
                     let stat = &p.feats[p.offsets[i] as usize..p.offsets[i + 1] as usize];
                     dyn_feats.clear();
-                    tag_features(&p.toks, i, left_tags(&cur, i), right_tags(prev, i), &mut dyn_feats);
+                    tag_features(
+                        &p.toks,
+                        i,
+                        left_tags(&cur, i, last_verb),
+                        right_tags(prev, i),
+                        &mut dyn_feats,
+                    );
                     scores.iter_mut().for_each(|s| *s = 0.0);
                     trainer.add_scores(stat, &mut scores);
                     trainer.add_scores(&dyn_feats, &mut scores);
@@ -796,7 +1016,8 @@ pub fn train(sentences: &[Sentence], dev: &[Sentence], opts: &TrainOptions) -> R
                 }
             }
         }
-        tagger.weights = trainer.freeze(opts.prune);
+        let (scale, rows) = trainer.freeze_rows(opts.prune);
+        tagger.weights = TagWeights::from_rows(nc, scale, rows);
         let acc = evaluate(&tagger, None, dev);
         if opts.verbose {
             eprintln!(
@@ -813,7 +1034,24 @@ pub fn train(sentences: &[Sentence], dev: &[Sentence], opts: &TrainOptions) -> R
             best = Some((score, tagger.clone()));
         }
     }
-    Ok(best.map_or(tagger, |b| b.1))
+    let mut tagger = best.map_or(tagger, |b| b.1);
+    let mut form_counts: HashMap<&str, u32> = HashMap::new();
+    for w in sentences.iter().flat_map(|s| &s.words) {
+        if w.form.is_ascii() {
+            *form_counts.entry(w.form.as_str()).or_default() += 1;
+        }
+    }
+    let mut frequent: Vec<(&str, u32)> = form_counts
+        .into_iter()
+        .filter(|&(f, _)| {
+            let tok = Tok::new(f, &tagger.words);
+            tok.exact && tagger.fixed(&tok).is_none()
+        })
+        .collect();
+    frequent.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    tagger.cache_words = frequent.iter().take(opts.cache_words).map(|f| f.0.to_string()).collect();
+    tagger.build_cache();
+    Ok(tagger)
 }
 
 /// Token counts of an evaluation on gold tokenisation.
@@ -940,4 +1178,196 @@ pub fn load_ud(ud_dir: &Path) -> Result<UdData> {
         dev: conllu::read_file(&ewt.join("en_ewt-ud-dev.conllu"))?,
         test: conllu::read_file(&ewt.join("en_ewt-ud-test.conllu"))?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DATA: &str = "\
+# sent_id = t1
+1\tThe\tthe\tDET\tDT\t_\t2\tdet\t_\t_
+2\tminister\tminister\tNOUN\tNN\t_\t3\tnsubj\t_\t_
+3\tsaid\tsay\tVERB\tVBD\t_\t0\troot\t_\t_
+4\tthat\tthat\tSCONJ\tIN\t_\t7\tmark\t_\t_
+5\tKiev\tKiev\tPROPN\tNNP\t_\t7\tnsubj\t_\t_
+6\thas\thave\tAUX\tVBZ\t_\t7\taux\t_\t_
+7\tconfirmed\tconfirm\tVERB\tVBN\t_\t3\tccomp\t_\t_
+8\tthe\tthe\tDET\tDT\t_\t9\tdet\t_\t_
+9\ttalks\ttalk\tNOUN\tNNS\t_\t7\tobj\t_\t_
+10\t.\t.\tPUNCT\t.\t_\t3\tpunct\t_\t_
+
+# sent_id = t2
+1\tMoscow\tMoscow\tPROPN\tNNP\t_\t2\tnsubj\t_\t_
+2\trejected\treject\tVERB\tVBD\t_\t0\troot\t_\t_
+3\tthe\tthe\tDET\tDT\t_\t4\tdet\t_\t_
+4\tplan\tplan\tNOUN\tNN\t_\t2\tobj\t_\t_
+5\tthat\tthat\tPRON\tWDT\t_\t7\tnsubj\t_\t_
+6\tNATO\tNATO\tPROPN\tNNP\t_\t7\tnsubj\t_\t_
+7\tproposed\tpropose\tVERB\tVBD\t_\t4\tacl:relcl\t_\t_
+8\t.\t.\tPUNCT\t.\t_\t2\tpunct\t_\t_
+
+";
+
+    fn quiet() -> TrainOptions {
+        TrainOptions { epochs: 5, amb_min: 1, verbose: false, ..TrainOptions::default() }
+    }
+
+    fn tiny() -> (Vec<Sentence>, Tagger) {
+        let sents = conllu::parse(DATA).unwrap();
+        let tagger = train(&sents, &sents, &quiet()).unwrap();
+        (sents, tagger)
+    }
+
+    #[test]
+    fn tags_its_training_sentences() {
+        let (sents, tagger) = tiny();
+        let acc = evaluate(&tagger, None, &sents);
+        assert_eq!(acc.tokens, 18);
+        assert_eq!(acc.upos, 18, "{acc}");
+        assert_eq!(acc.xpos, 18, "{acc}");
+        let mut scratch = TagScratch::default();
+        let mut out = Vec::new();
+        tagger.tag(
+            &["The", "minister", "said", "that", "Kiev", "has", "confirmed", "the", "talks", "."],
+            &mut scratch,
+            &mut out,
+        );
+        assert_eq!(tagger.upos_name(out[4].upos), "PROPN");
+        assert_eq!(tagger.xpos_name(out[6].xpos), "VBN");
+        tagger.tag(&[], &mut scratch, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn training_is_deterministic_and_round_trips() {
+        let (sents, tagger) = tiny();
+        let bytes = tagger.to_bytes();
+        assert_eq!(train(&sents, &sents, &quiet()).unwrap().to_bytes(), bytes);
+        let back = Tagger::from_bytes(&bytes).unwrap();
+        assert_eq!(back.to_bytes(), bytes);
+        assert_eq!(evaluate(&back, None, &sents), evaluate(&tagger, None, &sents));
+    }
+
+    #[test]
+    fn corrupt_models_are_errors_not_panics() {
+        let (_, tagger) = tiny();
+        let bytes = tagger.to_bytes();
+        for cut in 0..bytes.len() {
+            assert!(Tagger::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut scratch = TagScratch::default();
+        let mut out = Vec::new();
+        for i in 0..bytes.len() {
+            let mut b = bytes.clone();
+            b[i] = b[i].wrapping_add(0x81);
+            if let Ok(t) = Tagger::from_bytes(&b) {
+                t.tag(&["Kiev", "has", "confirmed", "it"], &mut scratch, &mut out);
+                assert_eq!(out.len(), 4);
+            }
+        }
+        assert!(Tagger::from_bytes(b"DYADTAGR").is_err());
+        assert!(Tagger::from_bytes(&[]).is_err());
+    }
+
+    #[test]
+    fn word_cache_changes_nothing_but_speed() {
+        let sents = conllu::parse(DATA).unwrap();
+        let cached = train(&sents, &sents, &quiet()).unwrap();
+        let plain = train(&sents, &sents, &TrainOptions { cache_words: 0, ..quiet() }).unwrap();
+        assert!(!cached.cache.is_empty());
+        assert!(plain.cache.is_empty());
+        let (mut s1, mut s2) = (TagScratch::default(), TagScratch::default());
+        let (mut o1, mut o2) = (Vec::new(), Vec::new());
+        for words in
+            [&["The", "plan", "that", "Moscow", "proposed", "."][..], &["the", "minister", "said", "NATO"]]
+        {
+            cached.tag(words, &mut s1, &mut o1);
+            plain.tag(words, &mut s2, &mut o2);
+            assert_eq!(o1, o2);
+            assert_eq!(s1.stat, s2.stat);
+        }
+    }
+
+    #[test]
+    fn empty_training_data_is_an_error() {
+        assert!(train(&[], &[], &quiet()).is_err());
+    }
+
+    #[test]
+    fn gum_licence_filter() {
+        assert!(gum_allowed("GUM_news_iodine-12"));
+        assert!(gum_allowed("GUM_conversation_lambada-3"));
+        assert!(!gum_allowed("GUM_fiction_beast-1"));
+        assert!(!gum_allowed("GUM_newsletter-1"));
+        assert!(!gum_allowed("GUM_academic_art-1"));
+    }
+
+    /// The committed model, on news sentences (skipped when not yet built).
+    #[test]
+    fn committed_model_tags_news() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
+        let Ok(bytes) = std::fs::read(dir.join("tagger.bin")) else {
+            eprintln!("models/tagger.bin not found: skipping");
+            return;
+        };
+        let tagger = Tagger::from_bytes(&bytes).unwrap();
+        let lem = Lemmatizer::from_bytes(&std::fs::read(dir.join("lemma.bin")).unwrap()).unwrap();
+        let mut scratch = TagScratch::default();
+        let mut out = Vec::new();
+        let mut buf = String::new();
+        type Expected<'a> = &'a [(&'a str, &'a str, &'a str, &'a str)];
+        let cases: &[(&str, Expected)] = &[
+            (
+                "NATO Secretary General Mark Rutte has confirmed that Ukraine ’s membership is not being considered .",
+                &[
+                    ("NATO", "PROPN", "NNP", "NATO"),
+                    ("Mark", "PROPN", "NNP", "Mark"),
+                    ("Rutte", "PROPN", "NNP", "Rutte"),
+                    ("has", "AUX", "VBZ", "have"),
+                    ("confirmed", "VERB", "VBN", "confirm"),
+                    ("that", "SCONJ", "IN", "that"),
+                    ("Ukraine", "PROPN", "NNP", "Ukraine"),
+                    ("’s", "PART", "POS", "'s"),
+                    ("membership", "NOUN", "NN", "membership"),
+                    ("is", "AUX", "VBZ", "be"),
+                    ("not", "PART", "RB", "not"),
+                    ("being", "AUX", "VBG", "be"),
+                    ("considered", "VERB", "VBN", "consider"),
+                ],
+            ),
+            (
+                "Moscow has stated that Kiev ’s desire to join the alliance was a factor in the war .",
+                &[
+                    ("Moscow", "PROPN", "NNP", "Moscow"),
+                    ("stated", "VERB", "VBN", "state"),
+                    ("Kiev", "PROPN", "NNP", "Kiev"),
+                    ("desire", "NOUN", "NN", "desire"),
+                    ("join", "VERB", "VB", "join"),
+                    ("was", "AUX", "VBD", "be"),
+                ],
+            ),
+            (
+                "The talks in Riyadh did n't produce a ceasefire , officials said .",
+                &[
+                    ("talks", "NOUN", "NNS", "talk"),
+                    ("Riyadh", "PROPN", "NNP", "Riyadh"),
+                    ("did", "AUX", "VBD", "do"),
+                    ("n't", "PART", "RB", "not"),
+                    ("officials", "NOUN", "NNS", "official"),
+                    ("said", "VERB", "VBD", "say"),
+                ],
+            ),
+        ];
+        for (sentence, expected) in cases {
+            let words: Vec<&str> = sentence.split(' ').collect();
+            tagger.tag(&words, &mut scratch, &mut out);
+            for &(word, upos, xpos, lemma) in *expected {
+                let i = words.iter().position(|w| *w == word).unwrap();
+                let (u, x) = (tagger.upos_name(out[i].upos), tagger.xpos_name(out[i].xpos));
+                assert_eq!((word, u, x), (word, upos, xpos), "in {sentence:?}");
+                assert_eq!(lem.lemma(word, u, x, &mut buf), lemma, "in {sentence:?}");
+            }
+        }
+    }
 }
