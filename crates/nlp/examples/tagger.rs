@@ -46,6 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--ewt-only" => ewt_only = true,
             "--relemma" => relemma = true,
             "--no-loo" => opts.leave_one_out = false,
+            "--gum-weight" => opts.gum_weight = val()?.parse()?,
             "--cache-words" => opts.cache_words = val()?.parse()?,
             "--confusions" => {
                 confusions = true;

@@ -34,7 +34,7 @@ use crate::tag_text;
 use crate::Result;
 
 const MAGIC: &[u8; 8] = b"DYADLEMM";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 /// Longest suffix (in characters) a rule looks at.
 const MAX_SUFFIX: usize = 6;
 /// Marks a tag whose lemmas keep the word's case.
@@ -171,12 +171,11 @@ impl Lemmatizer {
     /// if any is (`bombed` → `bomb` rather than `bom` as in `robbed` → `rob`).
     fn choose(&self, tag: u64, base: &str, check: bool) -> Option<&Script> {
         let n = base.chars().count();
+        let mut suffixes = [0u64; MAX_SUFFIX + 1];
+        let filled = tag_text::suffix_hashes(base, &mut suffixes);
         let mut first = None;
-        for k in (0..=n.min(MAX_SUFFIX)).rev() {
-            let suffix = &base[tag_text::suffix_start(base, k)..];
-            let Some(i) = self.rules.get(hash::mix(tag, tag_text::lower(suffix) ^ k as u64)) else {
-                continue;
-            };
+        for &h in suffixes[..filled].iter().rev() {
+            let Some(i) = self.rules.get(hash::mix(tag, h)) else { continue };
             let Some(s) = self.scripts.get(i as usize) else { continue };
             if usize::from(s.strip) > n {
                 continue;
@@ -322,17 +321,19 @@ pub fn train(sentences: &[Sentence], opts: &TrainOptions) -> Lemmatizer {
         let base = if keeps(tag) { w.form.clone() } else { w.form.to_lowercase() };
         types.insert((tag, base, w.lemma.as_str()), ());
     }
-    // (tag, suffix length, suffix) → script → types
-    let mut counts: BTreeMap<(u64, usize, String), BTreeMap<Script, u32>> = BTreeMap::new();
+    // (tag, suffix length, suffix, its hash) → script → types
+    let mut counts: BTreeMap<(u64, usize, String, u64), BTreeMap<Script, u32>> = BTreeMap::new();
     for (tag, base, lemma) in types.keys() {
         let Some(script) = Script::between(base, lemma) else { continue };
         let n = base.chars().count();
+        let mut hashes = [0u64; MAX_SUFFIX + 1];
+        tag_text::suffix_hashes(base, &mut hashes);
         for k in 0..=n.min(MAX_SUFFIX) {
             let suffix = base[tag_text::suffix_start(base, k)..].to_lowercase();
-            *counts.entry((*tag, k, suffix)).or_default().entry(script.clone()).or_default() += 1;
+            *counts.entry((*tag, k, suffix, hashes[k])).or_default().entry(script.clone()).or_default() += 1;
         }
     }
-    let mut best: BTreeMap<(u64, usize, String), Script> = BTreeMap::new();
+    let mut best: BTreeMap<(u64, usize, String), (u64, Script)> = BTreeMap::new();
     for (key, scripts) in &counts {
         let total: u32 = scripts.values().sum();
         if total < opts.min_support {
@@ -340,18 +341,18 @@ pub fn train(sentences: &[Sentence], opts: &TrainOptions) -> Lemmatizer {
         }
         // Most types; ties to the smallest script, for determinism.
         if let Some((s, _)) = scripts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) {
-            best.insert(key.clone(), s.clone());
+            best.insert((key.0, key.1, key.2.clone()), (key.3, s.clone()));
         }
     }
     // Drop a rule that says what its next shorter suffix already says.
     let mut rules: Vec<(u64, Script)> = Vec::new();
-    for ((tag, k, suffix), script) in &best {
+    for ((tag, k, suffix), (h, script)) in &best {
         let parent = (0..*k).rev().find_map(|j| {
             let p = &suffix[tag_text::suffix_start(suffix, j)..];
-            best.get(&(*tag, j, p.to_string()))
+            best.get(&(*tag, j, p.to_string())).map(|b| &b.1)
         });
         if parent != Some(script) {
-            rules.push((hash::mix(*tag, tag_text::lower(suffix) ^ *k as u64), script.clone()));
+            rules.push((hash::mix(*tag, *h), script.clone()));
         }
     }
     for &t in &keep {

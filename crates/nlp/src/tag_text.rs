@@ -63,6 +63,31 @@ pub fn lower_concat(a: &str, b: &str) -> u64 {
     hash::finish(h)
 }
 
+/// Hashes of the lower-cased suffixes of `s` of 0, 1, … `out.len() - 1`
+/// characters, built in one backward pass (a suffix hash is not `lower` of
+/// it); returns how many were filled (`min(chars + 1, out.len())`).
+pub fn suffix_hashes(s: &str, out: &mut [u64]) -> usize {
+    let mut h = FNV_OFFSET ^ 0x5_0FF1;
+    let mut n = 0;
+    if let Some(o) = out.first_mut() {
+        *o = hash::finish(h);
+        n = 1;
+    }
+    for c in s.chars().rev().map(fold) {
+        let Some(o) = out.get_mut(n) else { break };
+        if c.is_ascii() {
+            h = fnv_char(h, c.to_ascii_lowercase());
+        } else {
+            for l in c.to_lowercase() {
+                h = fnv_char(h, l);
+            }
+        }
+        *o = hash::finish(h);
+        n += 1;
+    }
+    n
+}
+
 /// Byte offset where the last `n` characters of `s` start (0 when `s` is shorter).
 #[inline]
 pub fn suffix_start(s: &str, n: usize) -> usize {
@@ -89,6 +114,13 @@ mod tests {
         assert_eq!(lower("Kiev’S"), lower("kiev's"));
         assert_eq!(lower("ÉTÉ"), lower("été"));
         assert_eq!(lower_concat("Ki", "EV"), lower("kiev"));
+        let (mut a, mut b) = ([0; 4], [0; 4]);
+        assert_eq!(suffix_hashes("Tables", &mut a), 4);
+        assert_eq!(suffix_hashes("les", &mut b), 4);
+        assert_eq!(a, b);
+        assert_eq!(suffix_hashes("ab", &mut a), 3);
+        assert_eq!(suffix_hashes("xab", &mut b), 4);
+        assert_eq!(a[..3], b[..3]);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::conllu::{self, Sentence};
-use crate::hash::{self, feature};
+use crate::hash;
 use crate::lemma::Lemmatizer;
 use crate::model::{Reader, Writer};
 use crate::tag_perceptron::SparseTrainer;
@@ -92,8 +92,6 @@ struct Tok {
     shape: u64,
     flags: u64,
     amb: u64,
-    /// The ambiguity class of the lower-cased form (`city` for `City`).
-    lamb: u64,
     /// Index into the word table, or `u32::MAX`.
     info: u32,
     /// Whether `info` is the entry of this very form (not of its lower case).
@@ -109,7 +107,6 @@ const PAD: Tok = Tok {
     shape: 0x5AD4,
     flags: 0x5AD5,
     amb: 0x5AD7,
-    lamb: 0x5AD8,
     info: u32::MAX,
     exact: false,
 };
@@ -200,7 +197,6 @@ impl Tok {
         let exact = words.get(word);
         let info = exact.or_else(|| words.get(lower)).unwrap_or(u32::MAX);
         let amb = words.info.get(info as usize).map_or(UNKNOWN_AMB, |i| i.amb);
-        let lamb = words.get(lower).and_then(|i| words.info.get(i as usize)).map_or(UNKNOWN_AMB, |i| i.amb);
         Tok {
             word,
             lower,
@@ -210,7 +206,6 @@ impl Tok {
             flags,
             len: w.chars().count().min(12) as u64,
             amb,
-            lamb,
             info,
             exact: exact.is_some(),
         }
@@ -276,11 +271,6 @@ mod t {
     pub const W_SUF3_P1: u32 = 38;
     pub const CAPS_FLAGS: u32 = 39;
     pub const CAPS_AMB: u32 = 40;
-    pub const LAMB: u32 = 41;
-    pub const LAMB_CASE: u32 = 42;
-    pub const LAST_VERB: u32 = 70;
-    pub const LAST_VERB_SUF3: u32 = 71;
-    pub const LAST_VERB_AMB: u32 = 72;
 
     pub const T_M1: u32 = 60;
     pub const T_M2M1: u32 = 61;
@@ -292,6 +282,19 @@ mod t {
     pub const T_M1_AMB: u32 = 67;
     pub const R_P1_AMB: u32 = 68;
     pub const T_M1_SUF3: u32 = 69;
+}
+
+/// A feature key for `template` over `vals`. Cheaper than
+/// [`hash::feature`] (one multiply per value): the values are word hashes
+/// that are already well mixed, or small ids.
+#[inline(always)]
+fn feature(template: u32, vals: &[u64]) -> u64 {
+    let mut h = u64::from(template).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for &v in vals {
+        h = (h ^ v).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+        h ^= h >> 32;
+    }
+    h
 }
 
 #[inline]
@@ -319,7 +322,6 @@ fn word_features(w: &Tok, out: &mut Vec<u64>) {
     out.push(feature(t::SHAPE, &[w.shape]));
     out.push(feature(t::FLAGS, &[w.flags]));
     out.push(feature(t::AMB, &[w.amb]));
-    out.push(feature(t::LAMB, &[w.lamb]));
 }
 
 /// Features of the word in its sentence.
@@ -356,19 +358,12 @@ fn context_features(toks: &[Tok], caps: u64, i: usize, out: &mut Vec<u64>) {
     out.push(feature(t::W_SUF3_P1, &[w.lower, p1.suf[2]]));
     out.push(feature(t::CAPS_FLAGS, &[caps, w.flags]));
     out.push(feature(t::CAPS_AMB, &[caps, w.amb]));
-    out.push(feature(
-        t::LAMB_CASE,
-        &[w.lamb, w.flags & (F_INIT_UPPER | F_ALL_UPPER), u64::from(i == 0), caps],
-    ));
 }
 
 /// Features over neighbouring tags: `left` from this pass, `right` from
 /// the previous pass (or [`UNK_TAG`] in the first).
-fn tag_features(toks: &[Tok], i: usize, left: [u64; 3], right: [u64; 2], out: &mut Vec<u64>) {
+fn tag_features(toks: &[Tok], i: usize, left: [u64; 2], right: [u64; 2], out: &mut Vec<u64>) {
     let w = at(toks, i, 0);
-    out.push(feature(t::LAST_VERB, &[left[2]]));
-    out.push(feature(t::LAST_VERB_SUF3, &[left[2], w.suf[2]]));
-    out.push(feature(t::LAST_VERB_AMB, &[left[2], w.amb]));
     out.push(feature(t::T_M1, &[left[0]]));
     out.push(feature(t::T_M2M1, &[left[1], left[0]]));
     out.push(feature(t::T_M1_LOWER, &[left[0], w.lower]));
@@ -384,11 +379,11 @@ fn tag_features(toks: &[Tok], i: usize, left: [u64; 3], right: [u64; 2], out: &m
     out.push(feature(t::R_P1_AMB, &[right[0], w.amb]));
 }
 
-/// The two previous tags and the nearest verb or auxiliary tag to the left.
+/// The two previous tags.
 #[inline]
-fn left_tags(tags: &[u8], i: usize, last_verb: u64) -> [u64; 3] {
+fn left_tags(tags: &[u8], i: usize) -> [u64; 2] {
     let g = |d: usize| i.checked_sub(d).and_then(|j| tags.get(j)).map_or(PAD_TAG, |&c| u64::from(c));
-    [g(1), g(2), last_verb]
+    [g(1), g(2)]
 }
 
 #[inline]
@@ -431,16 +426,10 @@ pub struct Tagger {
     passes: u8,
     words: WordTable,
     weights: TagWeights,
-    /// Per class: is its UPOS VERB or AUX (derived, not stored).
-    verbal: Vec<bool>,
     /// Frequent ASCII words whose word-feature scores are precomputed.
     cache_words: Vec<String>,
     /// Their summed word-feature scores, `classes.len()` per word (derived).
     cache: Vec<i32>,
-}
-
-fn verbal_classes(classes: &[TagId], upos: &[String]) -> Vec<bool> {
-    classes.iter().map(|c| upos.get(usize::from(c.upos)).is_some_and(|u| u == "VERB" || u == "AUX")).collect()
 }
 
 impl Tagger {
@@ -532,20 +521,14 @@ impl Tagger {
                 s.cur.clear();
             }
             let prev = (pass > 0).then_some(&s.first[..]);
-            let mut last_verb = PAD_TAG;
             for i in 0..words.len() {
-                if let Some(&c) = s.cur.last() {
-                    if self.verbal(c) {
-                        last_verb = u64::from(c);
-                    }
-                }
                 let tok = &s.toks[i];
                 if let Some(c) = self.fixed(tok) {
                     s.cur.push(c);
                     continue;
                 }
                 s.feats.clear();
-                tag_features(&s.toks, i, left_tags(&s.cur, i, last_verb), right_tags(prev, i), &mut s.feats);
+                tag_features(&s.toks, i, left_tags(&s.cur, i), right_tags(prev, i), &mut s.feats);
                 s.scores.copy_from_slice(&s.stat[i * nc..(i + 1) * nc]);
                 self.weights.gather(&s.feats, &mut s.handles);
                 self.weights.add_rows(&s.handles, &mut s.scores);
@@ -589,12 +572,6 @@ impl Tagger {
         let c = self.words.info.get(tok.info as usize)?.cache as usize;
         let nc = self.classes.len();
         self.cache.get(c.checked_mul(nc)?..(c + 1).checked_mul(nc)?)
-    }
-
-    /// Whether class `c` is a verb or auxiliary.
-    #[inline]
-    fn verbal(&self, c: u8) -> bool {
-        self.verbal.get(usize::from(c)).copied().unwrap_or(false)
     }
 
     #[inline]
@@ -686,10 +663,9 @@ impl Tagger {
             )));
         }
         r.finish()?;
-        let verbal = verbal_classes(&classes, &upos);
         let words = WordTable::new(entries);
         let mut tagger =
-            Tagger { upos, xpos, classes, passes, words, weights, verbal, cache_words, cache: Vec::new() };
+            Tagger { upos, xpos, classes, passes, words, weights, cache_words, cache: Vec::new() };
         tagger.build_cache();
         Ok(tagger)
     }
@@ -760,6 +736,9 @@ pub struct TrainOptions {
     pub fixed_share: f32,
     /// Averaged weights below this magnitude are dropped from the model.
     pub prune: f32,
+    /// Update size for GUM sentences (EWT's is 1), so that GUM's slightly
+    /// different conventions weigh less.
+    pub gum_weight: f32,
     /// How many frequent words get their word-feature scores precomputed
     /// (speed only: results are the same).
     pub cache_words: usize,
@@ -784,6 +763,7 @@ impl Default for TrainOptions {
             prune: 0.0,
             leave_one_out: true,
             cache_words: 2000,
+            gum_weight: 0.5,
             verbose: true,
         }
     }
@@ -828,6 +808,8 @@ struct Prepared {
     /// Static features of token `i` are `feats[offsets[i]..offsets[i + 1]]`.
     feats: Vec<u64>,
     offsets: Vec<u32>,
+    /// Size of this sentence's perceptron updates.
+    weight: f32,
 }
 
 /// Trains a tagger on `sentences`, reporting accuracy on `dev` after each
@@ -929,9 +911,6 @@ pub fn train(sentences: &[Sentence], dev: &[Sentence], opts: &TrainOptions) -> R
                         let lower = (t.lower != t.word).then(|| words.get(t.lower)).flatten();
                         lower.and_then(|i| words.info.get(i as usize)).map_or(UNKNOWN_AMB, |i| i.amb)
                     };
-                    if t.lower == t.word {
-                        t.lamb = t.amb;
-                    }
                 }
             }
             let mut feats = Vec::new();
@@ -941,14 +920,13 @@ pub fn train(sentences: &[Sentence], dev: &[Sentence], opts: &TrainOptions) -> R
                 static_features(&toks, caps, i, &mut feats);
                 offsets.push(feats.len() as u32);
             }
-            Prepared { toks, gold, feats, offsets }
+            let weight = if s.sent_id.starts_with("GUM_") { opts.gum_weight } else { 1.0 };
+            Prepared { toks, gold, feats, offsets, weight }
         })
         .collect();
     drop(word_counts);
 
-    let verbal = verbal_classes(&classes, &upos);
     let mut tagger = Tagger {
-        verbal,
         cache_words: Vec::new(),
         cache: Vec::new(),
         upos,
@@ -980,13 +958,7 @@ pub fn train(sentences: &[Sentence], dev: &[Sentence], opts: &TrainOptions) -> R
                     cur.clear();
                 }
                 let prev = (pass > 0).then_some(&first[..]);
-                let mut last_verb = PAD_TAG;
                 for i in 0..p.toks.len() {
-                    if let Some(&c) = cur.last() {
-                        if tagger.verbal(c) {
-                            last_verb = u64::from(c);
-                        }
-                    }
                     let tok = &p.toks[i];
                     if let Some(c) = tagger.fixed(tok) {
                         cur.push(c);
@@ -995,21 +967,15 @@ pub fn train(sentences: &[Sentence], dev: &[Sentence], opts: &TrainOptions) -> R
                     trainer.tick();
                     let stat = &p.feats[p.offsets[i] as usize..p.offsets[i + 1] as usize];
                     dyn_feats.clear();
-                    tag_features(
-                        &p.toks,
-                        i,
-                        left_tags(&cur, i, last_verb),
-                        right_tags(prev, i),
-                        &mut dyn_feats,
-                    );
+                    tag_features(&p.toks, i, left_tags(&cur, i), right_tags(prev, i), &mut dyn_feats);
                     scores.iter_mut().for_each(|s| *s = 0.0);
                     trainer.add_scores(stat, &mut scores);
                     trainer.add_scores(&dyn_feats, &mut scores);
                     let mask = tagger.words.info.get(tok.info as usize).map_or(&ALL, |w| &w.mask);
                     let guess = argmax_f32(&scores, mask);
                     let gold = usize::from(p.gold[i]);
-                    trainer.update(stat, gold, guess, 1.0);
-                    trainer.update(&dyn_feats, gold, guess, 1.0);
+                    trainer.update(stat, gold, guess, p.weight);
+                    trainer.update(&dyn_feats, gold, guess, p.weight);
                     correct += usize::from(guess == gold);
                     seen += 1;
                     cur.push(guess as u8);
