@@ -752,7 +752,7 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
-            epochs: 8,
+            epochs: 10,
             seed: 0x00D1_AD00,
             passes: 1,
             amb_min: 3,
@@ -986,11 +986,14 @@ pub fn train(sentences: &[Sentence], dev: &[Sentence], opts: &TrainOptions) -> R
         tagger.weights = TagWeights::from_rows(nc, scale, rows);
         let acc = evaluate(&tagger, None, dev);
         if opts.verbose {
+            let dev_acc = if dev.is_empty() {
+                "no dev set".to_string()
+            } else {
+                format!("dev UPOS {:.2}%  XPOS {:.2}%", acc.upos_pct(), acc.xpos_pct())
+            };
             eprintln!(
-                "tagger epoch {epoch}: train {:.2}%  dev UPOS {:.2}%  XPOS {:.2}%  ({} features, {:.0}s)",
+                "tagger epoch {epoch}: train {:.2}%  {dev_acc}  ({} features, {:.0}s)",
                 100.0 * correct as f64 / seen.max(1) as f64,
-                acc.upos_pct(),
-                acc.xpos_pct(),
                 tagger.weights.n_features(),
                 start.elapsed().as_secs_f64()
             );
@@ -1252,6 +1255,29 @@ mod tests {
             plain.tag(words, &mut s2, &mut o2);
             assert_eq!(o1, o2);
             assert_eq!(s1.stat, s2.stat);
+        }
+    }
+
+    #[test]
+    fn models_are_shareable_across_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Tagger>();
+        shareable::<Lemmatizer>();
+        let (_, tagger) = tiny();
+        let tagger = std::sync::Arc::new(tagger);
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                let t = std::sync::Arc::clone(&tagger);
+                std::thread::spawn(move || {
+                    let mut scratch = TagScratch::default();
+                    let mut out = Vec::new();
+                    t.tag(&["Moscow", "rejected", "the", "plan", "."], &mut scratch, &mut out);
+                    t.upos_name(out[0].upos).to_string()
+                })
+            })
+            .collect();
+        for h in handles {
+            assert_eq!(h.join().unwrap(), "PROPN");
         }
     }
 
