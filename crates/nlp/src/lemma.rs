@@ -266,11 +266,13 @@ impl Lemmatizer {
 pub struct TrainOptions {
     /// A suffix rule needs this many word types behind it.
     pub min_support: u32,
+    /// Weight of a GUM token in the lexicon's majority votes (others: 2).
+    pub gum_vote: u32,
 }
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { min_support: 2 }
+        TrainOptions { min_support: 2, gum_vote: 1 }
     }
 }
 
@@ -374,11 +376,18 @@ pub fn train(sentences: &[Sentence], opts: &TrainOptions) -> Lemmatizer {
     // key → (lemma → count, tokens the rules get right)
     let mut groups: BTreeMap<u64, (BTreeMap<&str, u32>, u32)> = BTreeMap::new();
     let mut buf = String::new();
-    for w in words() {
-        let key = lex_key(&w.upos, &w.xpos, &w.form);
-        let g = groups.entry(key).or_default();
-        *g.0.entry(w.lemma.as_str()).or_default() += 1;
-        g.1 += u32::from(rules_only.lemma(&w.form, &w.upos, &w.xpos, &mut buf) == w.lemma);
+    for s in sentences {
+        // Where treebanks disagree (`...` → `...` in EWT, `…` in GUM), the
+        // others outvote GUM.
+        let vote = if s.sent_id.starts_with("GUM_") { opts.gum_vote } else { 2 };
+        for w in s.words.iter().filter(|w| w.lemma != "_" && !w.lemma.is_empty()) {
+            let key = lex_key(&w.upos, &w.xpos, &w.form);
+            let g = groups.entry(key).or_default();
+            *g.0.entry(w.lemma.as_str()).or_default() += vote;
+            if rules_only.lemma(&w.form, &w.upos, &w.xpos, &mut buf) == w.lemma {
+                g.1 += vote;
+            }
+        }
     }
     let mut lex = Vec::new();
     for (key, (lemmas, rule_ok)) in groups {

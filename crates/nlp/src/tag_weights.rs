@@ -24,7 +24,8 @@ pub struct TagWeights {
     n_classes: usize,
     /// Multiply integer scores by this to get the averaged perceptron's scale.
     pub scale: f32,
-    mask: usize,
+    /// Number of slots (not a power of two: see [`slot_of`]).
+    cap: usize,
     /// `fingerprint << 32 | len << 24 | start`; 0 is an empty slot (rows are
     /// never empty). `len` 0 marks a dense row, `start` then indexes `dense`.
     slots: Vec<u64>,
@@ -41,53 +42,67 @@ impl TagWeights {
     /// Builds the table from rows `(key, [(class, weight)])`; empty rows,
     /// out-of-range classes and rows beyond the addressable size are dropped.
     pub fn from_rows(n_classes: usize, scale: f32, rows: Vec<(u64, Vec<(u8, i16)>)>) -> TagWeights {
-        let n = rows.len();
-        let cap = (n + n / 2).next_power_of_two().max(16);
-        let mut w = TagWeights {
+        let mut w = TagWeights::with_capacity(n_classes, scale, rows.len());
+        let mut scratch = Vec::new();
+        for (key, row) in rows {
+            scratch.clear();
+            scratch.extend(row.into_iter().map(|(c, v)| u32::from(c) << 16 | u32::from(v as u16)));
+            w.push_row(key, &scratch);
+        }
+        w
+    }
+
+    /// An empty table for `n` rows.
+    fn with_capacity(n_classes: usize, scale: f32, n: usize) -> TagWeights {
+        // Load factor 5/8: small enough for short probes, dense enough to
+        // keep the table (the tagger's main cache cost) compact.
+        let cap = (n * 8 / 5).max(16);
+        TagWeights {
             n_classes,
             scale,
-            mask: cap - 1,
+            cap,
             slots: vec![0; cap],
             entries: Vec::new(),
             dense: Vec::new(),
             keys: Vec::with_capacity(n),
-        };
-        for (key, row) in rows {
-            let row: Vec<u32> = row
-                .into_iter()
-                .filter(|&(c, v)| usize::from(c) < n_classes && v != 0)
-                .map(|(c, v)| u32::from(c) << 16 | u32::from(v as u16))
-                .collect();
-            if row.is_empty() || row.len() > 255 || w.entries.len() + row.len() > MAX_ENTRIES {
-                continue;
-            }
-            let fp = key >> 32;
-            let mut s = key as usize & w.mask;
-            let mut clash = false;
-            while w.slots[s] != 0 {
-                clash |= w.slots[s] >> 32 == fp;
-                s = (s + 1) & w.mask;
-            }
-            if clash {
-                continue; // two keys the table cannot tell apart: keep the first
-            }
-            if row.len() * DENSE_FRACTION >= n_classes {
-                let start = w.dense.len() / n_classes;
-                if start >= MAX_ENTRIES {
-                    continue;
-                }
-                w.slots[s] = fp << 32 | start as u64;
-                w.dense.resize(w.dense.len() + n_classes, 0);
-                for e in row {
-                    w.dense[start * n_classes + (e >> 16) as usize] = e as u16 as i16;
-                }
-            } else {
-                w.slots[s] = fp << 32 | (row.len() as u64) << 24 | w.entries.len() as u64;
-                w.entries.extend_from_slice(&row);
-            }
-            w.keys.push(key);
         }
-        w
+    }
+
+    /// Adds a row of packed entries (`class << 16 | weight as u16`); zero
+    /// weights and out-of-range classes are dropped, and so is a row that
+    /// ends up empty, does not fit, or whose key cannot be told apart.
+    fn push_row(&mut self, key: u64, packed: &[u32]) {
+        let nc = self.n_classes;
+        let keep = |e: &&u32| ((**e >> 16) as usize) < nc && **e & 0xFFFF != 0;
+        let len = packed.iter().filter(keep).count();
+        if len == 0 || len > 255 || self.entries.len() + len > MAX_ENTRIES {
+            return;
+        }
+        let fp = key >> 32;
+        let mut s = slot_of(key, self.cap);
+        let mut clash = false;
+        while self.slots[s] != 0 {
+            clash |= self.slots[s] >> 32 == fp;
+            s = next_slot(s, self.cap);
+        }
+        if clash {
+            return; // two keys the table cannot tell apart: keep the first
+        }
+        if len * DENSE_FRACTION >= nc {
+            let start = self.dense.len() / nc;
+            if start >= MAX_ENTRIES {
+                return;
+            }
+            self.slots[s] = fp << 32 | start as u64;
+            self.dense.resize(self.dense.len() + nc, 0);
+            for &e in packed.iter().filter(keep) {
+                self.dense[start * nc + (e >> 16) as usize] = e as u16 as i16;
+            }
+        } else {
+            self.slots[s] = fp << 32 | (len as u64) << 24 | self.entries.len() as u64;
+            self.entries.extend(packed.iter().filter(keep));
+        }
+        self.keys.push(key);
     }
 
     pub fn n_classes(&self) -> usize {
@@ -98,17 +113,22 @@ impl TagWeights {
         self.keys.len()
     }
 
+    /// Bytes of the lookup table, the sparse rows and the dense rows.
+    pub fn memory(&self) -> [usize; 3] {
+        [self.slots.len() * 8, self.entries.len() * 4, self.dense.len() * 2]
+    }
+
     /// The slot of `key`, or 0 when it has no weights.
     #[inline]
     fn find(&self, key: u64) -> u64 {
         let fp = key >> 32;
-        let mut s = key as usize & self.mask;
+        let mut s = slot_of(key, self.cap);
         loop {
             let v = self.slots.get(s).copied().unwrap_or(0);
             if v == 0 || v >> 32 == fp {
                 return v;
             }
-            s = (s + 1) & self.mask;
+            s = next_slot(s, self.cap);
         }
     }
 
@@ -173,7 +193,11 @@ impl TagWeights {
         w.u32(self.n_classes as u32);
         w.f32(self.scale);
         w.u32(self.keys.len() as u32);
-        for &key in &self.keys {
+        // In slot order, so that loading fills the table front to back
+        // instead of at random (several times faster on a large model).
+        let mut keys = self.keys.clone();
+        keys.sort_unstable_by_key(|&k| (k & 0xFFFF_FFFF, k));
+        for &key in &keys {
             let row = self.row(key);
             w.u64(key);
             w.u8(row.len() as u8);
@@ -191,21 +215,38 @@ impl TagWeights {
         }
         let scale = r.f32()?;
         let n = r.len(9)?;
-        let mut rows = Vec::with_capacity(n);
+        let mut w = TagWeights::with_capacity(n_classes, scale, n);
+        let mut row = Vec::with_capacity(n_classes);
         for _ in 0..n {
             let key = r.u64()?;
             let len = usize::from(r.u8()?);
-            let mut row = Vec::with_capacity(len);
+            row.clear();
             for _ in 0..len {
                 let c = r.u8()?;
                 if usize::from(c) >= n_classes {
                     return Err(r.err(format!("class {c} out of range")));
                 }
-                row.push((c, r.i16()?));
+                row.push(u32::from(c) << 16 | u32::from(r.i16()? as u16));
             }
-            rows.push((key, row));
+            w.push_row(key, &row);
         }
-        Ok(TagWeights::from_rows(n_classes, scale, rows))
+        Ok(w)
+    }
+}
+
+/// The home slot of `key`: its low 32 bits scaled to `0..cap` (the high
+/// 32 bits are the fingerprint, so the two are independent).
+#[inline]
+fn slot_of(key: u64, cap: usize) -> usize {
+    (((key & 0xFFFF_FFFF) * cap as u64) >> 32) as usize
+}
+
+#[inline]
+fn next_slot(s: usize, cap: usize) -> usize {
+    if s + 1 >= cap {
+        0
+    } else {
+        s + 1
     }
 }
 

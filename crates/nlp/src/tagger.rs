@@ -1,12 +1,19 @@
 //! Part-of-speech tagger: UPOS and Penn XPOS per token.
 //!
 //! One averaged-perceptron model predicts the joint (UPOS, XPOS) tag of each
-//! word from hashed features of a ±2 word window (forms, affixes, shapes and
-//! the *ambiguity class* — the tags a frequent word took in training) and
-//! of neighbouring tags. Decoding is greedy left to right in two passes: the
-//! second pass also sees the first pass's tags to the right. Frequent words
-//! are restricted to the tags they were seen with, and words that always
-//! took one tag skip scoring altogether.
+//! word (about 110 pairs in UD English) from hashed features of a ±2 word
+//! window — forms, affixes, shapes, how capitalised the sentence is, and
+//! the *ambiguity class* (the set of tags a word took in training, learned
+//! leave-one-out so that training sees it as new text will) — and of the two
+//! previous tags. Decoding is greedy, left to right; an optional second pass
+//! also sees the first pass's tags to the right (it did not pay on EWT).
+//! Words seen 20+ times are restricted to the tags they were seen with, and
+//! words seen 50+ times with a single tag skip scoring altogether.
+//!
+//! Tagging allocates nothing per token once a [`TagScratch`] has grown:
+//! each word is hashed once per sentence, the word-only features of the
+//! 2,000 most frequent words are pre-summed at load time, and weights live
+//! in a compact table ([`crate::tag_weights`]).
 //!
 //! ```no_run
 //! use dyad_nlp::tagger::{TagScratch, Tagger};
@@ -468,6 +475,12 @@ impl Tagger {
         self.words.get(tag_text::form(word)).or_else(|| self.words.get(tag_text::lower(word))).is_some()
     }
 
+    /// Bytes in memory of the weight table, sparse rows, dense rows and word-score cache.
+    pub fn memory(&self) -> [usize; 4] {
+        let [a, b, c] = self.weights.memory();
+        [a, b, c, self.cache.len() * 4]
+    }
+
     /// Number of weighted features in the model.
     pub fn n_features(&self) -> usize {
         self.weights.n_features()
@@ -813,8 +826,10 @@ struct Prepared {
 }
 
 /// Trains a tagger on `sentences`, reporting accuracy on `dev` after each
-/// epoch (when `opts.verbose`) and keeping the epoch that did best on it.
-/// The same data and options give the same model, byte for byte.
+/// epoch (when `opts.verbose`) and keeping the epoch that did best on it
+/// (the last epoch when `dev` is empty). The same data and options give the
+/// same model, byte for byte. Sentences whose `sent_id` starts with `GUM_`
+/// weigh `opts.gum_weight`.
 ///
 /// # Errors
 /// [`Error::Model`] when the data is empty or has more than 255 tag pairs.
