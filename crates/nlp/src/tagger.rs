@@ -63,6 +63,9 @@ struct WordInfo {
     mask: [u64; 4],
     /// Row of [`Tagger::cache`] with the summed word features, or `u32::MAX`.
     cache: u32,
+    /// The one tag the word can get at run time: `fixed`, or the only tag
+    /// `mask` allows (derived; such words need no scoring).
+    only: u8,
 }
 
 /// Frequent training words: hash of the form → [`WordInfo`].
@@ -77,6 +80,17 @@ impl WordTable {
     fn new(mut entries: Vec<(u64, WordInfo)>) -> WordTable {
         entries.sort_unstable_by_key(|e| e.0);
         entries.dedup_by_key(|e| e.0);
+        for (_, w) in &mut entries {
+            let ones: u32 = w.mask.iter().map(|m| m.count_ones()).sum();
+            w.only = if w.fixed != NONE {
+                w.fixed
+            } else if ones == 1 {
+                let word = w.mask.iter().position(|&m| m != 0).unwrap_or(0);
+                (word * 64 + w.mask[word].trailing_zeros() as usize).min(usize::from(NONE)) as u8
+            } else {
+                NONE
+            };
+        }
         let table = KeyTable::new(entries.iter().enumerate().map(|(i, e)| (e.0, i as u32)));
         let (keys, info) = entries.into_iter().unzip();
         WordTable { table, keys, info }
@@ -510,7 +524,7 @@ impl Tagger {
         let caps = caps_profile(&s.toks);
         for i in 0..words.len() {
             let tok = &s.toks[i];
-            if self.fixed(tok).is_some() {
+            if self.only(tok).is_some() {
             } else if self.cached(tok).is_some() {
                 context_features(&s.toks, caps, i, &mut s.feats);
             } else {
@@ -536,7 +550,7 @@ impl Tagger {
             let prev = (pass > 0).then_some(&s.first[..]);
             for i in 0..words.len() {
                 let tok = &s.toks[i];
-                if let Some(c) = self.fixed(tok) {
+                if let Some(c) = self.only(tok) {
                     s.cur.push(c);
                     continue;
                 }
@@ -585,6 +599,13 @@ impl Tagger {
         let c = self.words.info.get(tok.info as usize)?.cache as usize;
         let nc = self.classes.len();
         self.cache.get(c.checked_mul(nc)?..(c + 1).checked_mul(nc)?)
+    }
+
+    /// The tag of a word that needs no scoring at run time.
+    #[inline]
+    fn only(&self, tok: &Tok) -> Option<u8> {
+        let c = self.words.info.get(tok.info as usize)?.only;
+        (usize::from(c) < self.classes.len()).then_some(c)
     }
 
     #[inline]
@@ -664,7 +685,7 @@ impl Tagger {
                 1 => [r.u64()?, r.u64()?, r.u64()?, r.u64()?],
                 b => return Err(r.err(format!("bad mask flag {b}"))),
             };
-            entries.push((key, WordInfo { amb, fixed, mask, cache: u32::MAX }));
+            entries.push((key, WordInfo { amb, fixed, mask, cache: u32::MAX, only: NONE }));
         }
         let cache_words = r.strs()?;
         let weights = TagWeights::read(&mut r)?;
@@ -897,7 +918,7 @@ pub fn train(sentences: &[Sentence], dev: &[Sentence], opts: &TrainOptions) -> R
         if total < opts.constrain_min {
             mask = ALL;
         }
-        entries.push((*key, WordInfo { amb, fixed, mask, cache: u32::MAX }));
+        entries.push((*key, WordInfo { amb, fixed, mask, cache: u32::MAX, only: NONE }));
     }
     let words = WordTable::new(entries);
 
