@@ -9,5 +9,6 @@ mod error;
 pub mod hash;
 pub mod model;
 pub mod perceptron;
+pub mod segeval;
 
 pub use error::{Error, Result};

@@ -20,6 +20,8 @@ pub enum Error {
     BadJson { path: PathBuf, line: usize, message: String },
     #[error("{path}: line {line}: {message}")]
     BadHtml { path: PathBuf, line: usize, message: String },
+    #[error("sentence model: {message}")]
+    BadModel { message: String },
     #[error("not a date (expected YYYY-MM-DD, a real day between years 1 and 9999): {text:?}")]
     BadDate { text: String },
 }

@@ -12,15 +12,20 @@
 //! assert_eq!(&words[..6], &["Moscow", "has", "stated", "that", "Kiev", "’s"]);
 //! ```
 
+mod boundary;
 mod date;
 mod doc;
 mod error;
 pub mod input;
+mod lexicon;
 mod segment;
 mod token;
+mod tokenize;
 
+pub use boundary::{SentenceModel, Trainer, FEATURE_VERSION};
 pub use date::Date;
 pub use doc::Document;
 pub use error::{Error, Result};
-pub use segment::Segmented;
+pub use segment::{LineBreaks, Options, Segmented, MAX_SENTENCE_TOKENS};
 pub use token::{Sentence, Span, Token};
+pub use tokenize::MAX_PATTERN_BYTES;
