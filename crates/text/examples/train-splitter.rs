@@ -65,13 +65,11 @@ fn run() -> Result<(), String> {
             trainer.add(&doc.text, &ends);
         }
     }
+    let model = Arc::new(trainer.train(epochs));
     eprintln!(
         "{} candidate gaps, {} sentence ends among them, {} sentence ends on no candidate gap",
-        trainer.examples(),
-        trainer.positives,
-        trainer.unreachable
+        trainer.examples, trainer.positives, trainer.unreachable
     );
-    let model = Arc::new(trainer.train(epochs));
     eprintln!("{} of {} weights non-zero", model.nonzero(), model.slots());
     for path in train.iter().map(|(p, _)| p).chain(&dev) {
         let sentences = dyad_nlp::conllu::read_file(path).map_err(|e| e.to_string())?;

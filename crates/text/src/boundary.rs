@@ -4,8 +4,11 @@
 //! token before it is punctuation or an abbreviation, or the token after it does
 //! not start with a lower-case letter, or is a URL) is scored by an averaged
 //! perceptron over hashed features of the two tokens on each side (their
-//! lower-cased forms and shapes), the sentence length so far and the distance
-//! to the paragraph's end. A positive score ends the sentence.
+//! lower-cased forms and shapes), the sentence length so far, the distance
+//! to the paragraph's end and to the nearest final punctuation, and which
+//! case the words usually have inside a sentence (a capitalised `Officials`
+//! after `U.S.` starts a sentence; `Senate` does not). A positive score ends
+//! the sentence.
 //!
 //! Rules alone cannot do this well on web and news text: in the English Web
 //! Treebank about a fifth of the sentence ends inside a paragraph have no final
@@ -25,12 +28,15 @@ use crate::{lexicon::lexicon, Error, Result, Token};
 const MODEL_BYTES: &[u8] = include_bytes!("../data/sentence-model.bin");
 
 const MAGIC: &[u8; 8] = b"DYADSENT";
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 /// Bumped whenever the features change, so an old model is refused, not misread.
-pub const FEATURE_VERSION: u32 = 1;
+pub const FEATURE_VERSION: u32 = 2;
 
 /// Number of features of one gap.
-pub(crate) const N_FEATURES: usize = 15;
+pub(crate) const N_FEATURES: usize = 17;
+
+/// Bits of the case lexicon's bit sets (2^20 bits each, 128 KiB).
+const CASE_BITS: u32 = 20;
 
 /// The features of one gap: hashed keys into the weight table.
 pub(crate) type Features = [u64; N_FEATURES];
@@ -51,6 +57,10 @@ const ABBREV: u16 = 1 << 6;
 const URL: u16 = 1 << 7;
 /// An opening quote or bracket.
 const OPENER: u16 = 1 << 8;
+/// `,` `;` or `:`.
+const COMMA: u16 = 1 << 9;
+/// A capital letter and a period: `J.`
+const INITIAL: u16 = 1 << 10;
 
 /// What the classifier knows about one token.
 #[derive(Clone, Copy, Debug, Default)]
@@ -62,12 +72,21 @@ pub(crate) struct TokInfo {
     to_final: u16,
     /// Tokens since the previous sentence-final punctuation (capped).
     from_final: u16,
+    /// How the word is usually written inside a sentence: bit 0 in lower
+    /// case, bit 1 capitalised (both: seen both ways; neither: unknown).
+    case: u8,
 }
 
 /// Fills `info` for the tokens of one paragraph.
-pub(crate) fn fill_info(text: &str, tokens: &[Token], info: &mut Vec<TokInfo>) {
+pub(crate) fn fill_info(model: &SentenceModel, text: &str, tokens: &[Token], info: &mut Vec<TokInfo>) {
     info.clear();
-    info.extend(tokens.iter().map(|t| TokInfo::of(t.text(text))));
+    info.extend(tokens.iter().map(|t| {
+        let mut i = TokInfo::of(t.text(text));
+        if i.kind & (UPPER | LOWER) != 0 {
+            i.case = model.case.class(i.lower);
+        }
+        i
+    }));
     let mut d = u16::MAX;
     for t in info.iter_mut().rev() {
         d = if t.kind & FINAL != 0 { 0 } else { d.saturating_add(1) };
@@ -159,15 +178,21 @@ impl TokInfo {
             if matches!(text, "(" | "[" | "{" | "“" | "‘" | "«" | "\"" | "'" | "``" | "‘‘" | "<") {
                 kind |= OPENER;
             }
+            if matches!(text, "," | ";" | ":") {
+                kind |= COMMA;
+            }
         } else if bytes.len() > 1 && bytes.last() == Some(&b'.') {
             kind |= ABBREV;
+            if n == 2 && first == 0x58 {
+                kind |= INITIAL;
+            }
         }
         if bytes.len() > 4
             && (bytes[..4].eq_ignore_ascii_case(b"www.") || bytes.contains(&b'@') || text.contains("://"))
         {
             kind |= URL;
         }
-        TokInfo { lower: finish(lower), shape: finish(shape), kind, to_final: 0, from_final: 0 }
+        TokInfo { lower: finish(lower), shape: finish(shape), kind, to_final: 0, from_final: 0, case: 0 }
     }
 
     /// Whether the token is a word ending in a period (`etc.`, `U.S.`, `J.`).
@@ -177,7 +202,7 @@ impl TokInfo {
 
     /// The info standing for "no token here" (before or after the paragraph).
     fn edge() -> TokInfo {
-        TokInfo { lower: 0x5eed, shape: 0x5eed, kind: 0, to_final: u16::MAX, from_final: u16::MAX }
+        TokInfo { lower: 0x5eed, shape: 0x5eed, kind: 0, to_final: u16::MAX, from_final: u16::MAX, case: 0 }
     }
 }
 
@@ -209,13 +234,45 @@ fn feat(template: u64, a: u64, b: u64) -> u64 {
     mix(mix(template.wrapping_mul(0xA24B_AED4_963E_E407), a), b)
 }
 
-/// Whether the gap after token `i` (of a paragraph's `info`) is worth scoring.
-#[inline]
-pub(crate) fn is_candidate(tokens: &[Token], info: &[TokInfo], i: usize) -> bool {
+/// What decides whether a gap ends a sentence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Gap {
+    /// Not a sentence end: no space, or nothing suggests one.
+    Never,
+    /// A sentence end by rule.
+    Always,
+    /// The classifier decides.
+    Model,
+}
+
+/// Which gaps the classifier scores, and the few decided by rule.
+///
+/// Never sentence ends: after a comma (or `;` `:`) and a closing quote
+/// (`,” he said`), and between an initial and a capitalised word (`J. R. R.
+/// Tolkien`). Always: after an abbreviation that can end a sentence when a
+/// capitalised closed-class word follows (`in the U.S. They`).
+pub(crate) fn gap(text: &str, tokens: &[Token], info: &[TokInfo], i: usize) -> Gap {
     let (Some(t), Some(l), Some(r)) = (tokens.get(i), info.get(i), info.get(i + 1)) else {
-        return false;
+        return Gap::Never;
     };
-    t.space_after && (l.kind & (PUNCT | ABBREV | URL) != 0 || r.kind & LOWER == 0 || r.kind & URL != 0)
+    let plausible = l.kind & (PUNCT | ABBREV | URL) != 0 || r.kind & LOWER == 0 || r.kind & URL != 0;
+    if !t.space_after || !plausible {
+        return Gap::Never;
+    }
+    let after_comma_quote =
+        l.kind & CLOSER != 0 && i > 0 && info.get(i - 1).is_some_and(|ll| ll.kind & COMMA != 0);
+    let initial = l.kind & INITIAL != 0 && r.kind & UPPER != 0;
+    if after_comma_quote || initial {
+        return Gap::Never;
+    }
+    if l.kind & ABBREV != 0 && r.kind & UPPER != 0 {
+        let lex = lexicon();
+        let next = tokens.get(i + 1).map_or("", |t| t.text(text));
+        if lex.can_end_sentence(t.text(text)) && lex.is_starter(next) {
+            return Gap::Always;
+        }
+    }
+    Gap::Model
 }
 
 fn bucket(n: usize) -> u64 {
@@ -270,7 +327,62 @@ pub(crate) fn features(text: &str, tokens: &[Token], info: &[TokInfo], i: usize,
         feat(12, rule, 0),
         feat(13, rule, kinds),
         feat(14, finals, 0),
+        feat(
+            15,
+            u64::from(r.case) | u64::from(r.kind & UPPER) << 2,
+            u64::from(l.kind & (ABBREV | FINAL | PUNCT)),
+        ),
+        feat(16, u64::from(l.case) | u64::from(r.case) << 2, rule),
     ]
+}
+
+/// Which words are usually written in lower case, and which capitalised,
+/// inside a sentence: two bit sets indexed by a hash of the lower-cased word.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct CaseLexicon {
+    /// Word keys (32-bit hashes), kept to write the model back out.
+    lower_keys: Vec<u32>,
+    upper_keys: Vec<u32>,
+    lower: Vec<u64>,
+    upper: Vec<u64>,
+}
+
+impl CaseLexicon {
+    fn new(mut lower_keys: Vec<u32>, mut upper_keys: Vec<u32>) -> CaseLexicon {
+        lower_keys.sort_unstable();
+        lower_keys.dedup();
+        upper_keys.sort_unstable();
+        upper_keys.dedup();
+        let set = |keys: &[u32]| {
+            let mut bits = vec![0u64; (1 << CASE_BITS) / 64];
+            for &k in keys {
+                let b = (k & ((1 << CASE_BITS) - 1)) as usize;
+                if let Some(w) = bits.get_mut(b / 64) {
+                    *w |= 1 << (b % 64);
+                }
+            }
+            bits
+        };
+        let (lower, upper) = (set(&lower_keys), set(&upper_keys));
+        CaseLexicon { lower_keys, upper_keys, lower, upper }
+    }
+
+    /// The key of a word from its lower-case hash.
+    fn key(lower: u64) -> u32 {
+        (lower >> 32) as u32
+    }
+
+    fn class(&self, lower: u64) -> u8 {
+        let b = (CaseLexicon::key(lower) & ((1 << CASE_BITS) - 1)) as usize;
+        let has = |set: &[u64]| set.get(b / 64).is_some_and(|w| w & (1 << (b % 64)) != 0);
+        u8::from(has(&self.lower)) | u8::from(has(&self.upper)) << 1
+    }
+}
+
+impl Default for CaseLexicon {
+    fn default() -> CaseLexicon {
+        CaseLexicon::new(Vec::new(), Vec::new())
+    }
 }
 
 /// A trained sentence-boundary model: a hashed table of weights.
@@ -280,12 +392,13 @@ pub struct SentenceModel {
     weights: Vec<f32>,
     /// No weight is set: fall back to the punctuation rule.
     empty: bool,
+    case: CaseLexicon,
 }
 
 impl SentenceModel {
-    fn new(bits: u32, weights: Vec<f32>) -> SentenceModel {
+    fn new(bits: u32, weights: Vec<f32>, case: CaseLexicon) -> SentenceModel {
         let empty = weights.iter().all(|&w| w == 0.0);
-        SentenceModel { bits, weights, empty }
+        SentenceModel { bits, weights, empty, case }
     }
 
     /// Number of weight slots (a power of two).
@@ -308,8 +421,10 @@ impl SentenceModel {
         feats.iter().map(|&f| self.weight(f)).sum()
     }
 
-    /// The model as bytes: magic, format version, feature version, table bits,
-    /// then the non-zero slots as (index, weight) pairs, little-endian.
+    /// The model as bytes: magic, format version, feature version, table
+    /// bits, the number of non-zero slots and the slots as (index, weight)
+    /// pairs, then the case lexicon as two counted lists of word keys; all
+    /// little-endian `u32`/`f32`.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
@@ -321,6 +436,12 @@ impl SentenceModel {
             if w != 0.0 {
                 out.extend_from_slice(&(i as u32).to_le_bytes());
                 out.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+        for keys in [&self.case.lower_keys, &self.case.upper_keys] {
+            out.extend_from_slice(&(keys.len() as u32).to_le_bytes());
+            for k in keys {
+                out.extend_from_slice(&k.to_le_bytes());
             }
         }
         out
@@ -352,14 +473,31 @@ impl SentenceModel {
         }
         let count = u32_at(20)? as usize;
         let mut weights = vec![0.0f32; 1 << bits];
-        for k in 0..count {
-            let at = 24 + 8 * k;
+        let mut at = 24;
+        for _ in 0..count {
             let index = u32_at(at)? as usize;
             let w = f32::from_bits(u32_at(at + 4)?);
             let slot = weights.get_mut(index).ok_or_else(|| bad("weight index out of range"))?;
             *slot = w;
+            at += 8;
         }
-        Ok(SentenceModel::new(bits, weights))
+        let mut lists = [Vec::new(), Vec::new()];
+        for list in &mut lists {
+            let n = u32_at(at)? as usize;
+            at += 4;
+            if bytes.len() < at + 4 * n {
+                return Err(bad("truncated"));
+            }
+            for _ in 0..n {
+                list.push(u32_at(at)?);
+                at += 4;
+            }
+        }
+        if at != bytes.len() {
+            return Err(bad("trailing bytes"));
+        }
+        let [lower, upper] = lists;
+        Ok(SentenceModel::new(bits, weights, CaseLexicon::new(lower, upper)))
     }
 
     /// The model embedded in dyad (shared, loaded once).
@@ -376,7 +514,7 @@ impl Default for SentenceModel {
     /// A model without weights: [`Segmented`](crate::Segmented) then splits
     /// after final punctuation followed by a capital, digit or opening quote.
     fn default() -> SentenceModel {
-        SentenceModel::new(8, vec![0.0; 1 << 8])
+        SentenceModel::new(8, vec![0.0; 1 << 8], CaseLexicon::default())
     }
 }
 
@@ -400,73 +538,120 @@ pub(crate) fn is_boundary(
 /// Trains a [`SentenceModel`] from documents with known sentence ends.
 ///
 /// Feed it documents with [`Trainer::add`], then call [`Trainer::train`].
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Trainer {
     bits: u32,
-    /// (features, is boundary) of every candidate gap seen.
-    examples: Vec<(Features, bool)>,
-    seg: crate::Segmented,
+    /// Documents and their gold sentence ends.
+    docs: Vec<(String, Vec<u32>)>,
     /// Sentence ends that fell on no candidate gap (unreachable by the model).
     pub unreachable: usize,
+    /// Sentence ends inside paragraphs on candidate gaps.
     pub positives: usize,
+    /// Candidate gaps.
+    pub examples: usize,
 }
 
 impl Trainer {
     /// A trainer for a table of `2^bits` weights (8..=24).
     pub fn new(bits: u32) -> Trainer {
-        Trainer {
-            bits: bits.clamp(8, 24),
-            examples: Vec::new(),
-            seg: crate::Segmented::default(),
-            unreachable: 0,
-            positives: 0,
+        Trainer { bits: bits.clamp(8, 24), ..Trainer::default() }
+    }
+
+    /// Adds a document; `ends` are the byte offsets where its gold sentences
+    /// end, sorted.
+    pub fn add(&mut self, text: &str, ends: &[u32]) {
+        self.docs.push((text.to_string(), ends.to_vec()));
+    }
+
+    /// The paragraphs' tokens of document `d`, with whether each starts a gold sentence.
+    fn tokens(&self, d: usize, mut each: impl FnMut(&str, &[Token], &[bool])) {
+        let (text, ends) = &self.docs[d];
+        let (mut toks, mut starts) = (Vec::new(), Vec::new());
+        for (p0, p1) in crate::segment::paragraphs(text, crate::LineBreaks::Line) {
+            toks.clear();
+            crate::tokenize::tokenize(text, p0, p1, &mut toks, &mut Vec::new());
+            starts.clear();
+            starts.push(true);
+            starts.extend(toks.iter().map(|t| ends.binary_search(&t.span.end).is_ok()));
+            each(text, &toks, &starts);
         }
     }
 
-    /// Adds the candidate gaps of `text`; `ends` are the byte offsets where
-    /// its gold sentences end, sorted.
-    pub fn add(&mut self, text: &str, ends: &[u32]) {
-        let seg = &mut self.seg;
-        seg.tokens.clear();
-        seg.sentences.clear();
-        let mut info = Vec::new();
-        for (p0, p1) in crate::segment::paragraphs(text, seg.options.line_breaks) {
-            let first = seg.tokens.len();
-            crate::tokenize::tokenize(text, p0, p1, &mut seg.tokens, &mut Vec::new());
-            let toks = &seg.tokens[first..];
-            fill_info(text, toks, &mut info);
-            let mut len = 0;
-            for i in 0..toks.len().saturating_sub(1) {
-                len += 1;
-                let gold = ends.binary_search(&toks[i].span.end).is_ok();
-                if is_candidate(toks, &info, i) {
-                    self.examples.push((features(text, toks, &info, i, len), gold));
-                    self.positives += usize::from(gold);
-                } else {
-                    self.unreachable += usize::from(gold);
+    /// Counts how each word is written inside sentences (not first in one).
+    fn case_lexicon(&self) -> CaseLexicon {
+        let mut counts: std::collections::HashMap<u32, (u32, u32)> = std::collections::HashMap::new();
+        for d in 0..self.docs.len() {
+            self.tokens(d, |text, toks, starts| {
+                for (k, t) in toks.iter().enumerate() {
+                    let word = t.text(text);
+                    let mut cs = word.chars();
+                    let Some(first) = cs.next() else { continue };
+                    let rest = cs.as_str();
+                    let sentence_start = starts.get(k).copied().unwrap_or(true);
+                    if sentence_start || rest.is_empty() || !word.chars().all(char::is_alphabetic) {
+                        continue;
+                    }
+                    let key = CaseLexicon::key(TokInfo::of(word).lower);
+                    let c = counts.entry(key).or_default();
+                    if word.chars().all(char::is_lowercase) {
+                        c.0 += 1;
+                    } else if first.is_uppercase() && rest.chars().all(char::is_lowercase) {
+                        c.1 += 1;
+                    }
                 }
-                if gold {
-                    len = 0;
-                }
+            });
+        }
+        let mut lower = Vec::new();
+        let mut upper = Vec::new();
+        for (&k, &(lo, up)) in &counts {
+            if lo >= 2 && lo >= up {
+                lower.push(k);
+            }
+            if up >= 2 && up >= lo {
+                upper.push(k);
             }
         }
+        CaseLexicon::new(lower, upper)
     }
 
-    /// Number of candidate gaps collected.
-    pub fn examples(&self) -> usize {
-        self.examples.len()
-    }
-
-    /// Runs `epochs` passes of the averaged perceptron (examples in a fixed
-    /// pseudo-random order, so training is deterministic).
+    /// Builds the case lexicon, then runs `epochs` passes of the averaged
+    /// perceptron over the candidate gaps (in a fixed pseudo-random order, so
+    /// training is deterministic).
     pub fn train(&mut self, epochs: usize) -> SentenceModel {
+        let case = self.case_lexicon();
+        let probe = SentenceModel::new(8, vec![0.0; 256], case.clone());
+        let mut examples: Vec<(Features, bool)> = Vec::new();
+        let (mut unreachable, mut positives) = (0, 0);
+        let mut info = Vec::new();
+        for d in 0..self.docs.len() {
+            self.tokens(d, |text, toks, starts| {
+                fill_info(&probe, text, toks, &mut info);
+                let mut len = 0;
+                for i in 0..toks.len().saturating_sub(1) {
+                    len += 1;
+                    let gold = starts.get(i + 1).copied().unwrap_or(false);
+                    match gap(text, toks, &info, i) {
+                        Gap::Model => {
+                            examples.push((features(text, toks, &info, i, len), gold));
+                            positives += usize::from(gold);
+                        }
+                        Gap::Never => unreachable += usize::from(gold),
+                        Gap::Always => {}
+                    }
+                    if gold {
+                        len = 0;
+                    }
+                }
+            });
+        }
+        (self.unreachable, self.positives, self.examples) = (unreachable, positives, examples.len());
         let size = 1usize << self.bits;
         let mask = size - 1;
         let mut w = vec![0.0f32; size];
         // Sum of updates weighted by the time they were made, for averaging.
         let mut u = vec![0.0f64; size];
         let mut t: f64 = 1.0;
-        let mut order: Vec<usize> = (0..self.examples.len()).collect();
+        let mut order: Vec<usize> = (0..examples.len()).collect();
         let mut rng: u64 = 0x2545_F491_4F6C_DD1D;
         for _ in 0..epochs {
             for k in (1..order.len()).rev() {
@@ -476,7 +661,7 @@ impl Trainer {
                 order.swap(k, (rng % (k as u64 + 1)) as usize);
             }
             for &e in &order {
-                let (feats, gold) = &self.examples[e];
+                let (feats, gold) = &examples[e];
                 let score: f32 = feats.iter().map(|&f| w[f as usize & mask]).sum();
                 if (score > 0.0) != *gold {
                     let y = if *gold { 1.0 } else { -1.0 };
@@ -490,6 +675,6 @@ impl Trainer {
             }
         }
         let weights = w.iter().zip(&u).map(|(&wi, &ui)| (f64::from(wi) - ui / t) as f32).collect();
-        SentenceModel::new(self.bits, weights)
+        SentenceModel::new(self.bits, weights, case)
     }
 }

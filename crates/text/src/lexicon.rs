@@ -9,6 +9,12 @@ const ABBREVIATIONS: &str = include_str!("../data/abbreviations.txt");
 const HYPHEN_PREFIXES: &str = include_str!("../data/hyphen-prefixes.txt");
 const SPLITS: &str = include_str!("../data/splits.txt");
 const EMOTICONS: &str = include_str!("../data/emoticons.txt");
+const STARTERS: &str = include_str!("../data/sentence-starters.txt");
+
+/// Abbreviations that can end a sentence (besides capital letter-period runs
+/// such as `U.S.` and `a.m.`/`p.m.`); titles such as `Dr.` cannot.
+const FINAL_ABBREVIATIONS: &[&str] =
+    &["etc.", "Inc.", "Corp.", "Co.", "Ltd.", "Jr.", "Sr.", "Bros.", "Cos.", "al."];
 
 /// Tokens kept whole although they contain a slash.
 const SLASH_WORDS: &[&str] = &["w/", "w/o", "w/out", "b/c", "b/t", "l/c"];
@@ -34,6 +40,7 @@ pub(crate) struct Lexicon {
     split_first: [u32; 16],
     slash_words: HashSet<Box<[u8]>, Fx>,
     emoticons: HashSet<Box<[u8]>, Fx>,
+    starters: HashSet<Box<[u8]>, Fx>,
     /// Bitmap of the bytes emoticons end with, to reject most words at once.
     emoticon_last: [bool; 128],
 }
@@ -92,7 +99,17 @@ impl Lexicon {
             }
             emoticons.insert(e.as_bytes().into());
         }
-        Lexicon { abbreviations, prefixes, splits, split_first, slash_words, emoticons, emoticon_last }
+        let starters = entries(STARTERS).map(|w| w.to_ascii_lowercase().into_bytes().into()).collect();
+        Lexicon {
+            abbreviations,
+            prefixes,
+            splits,
+            split_first,
+            slash_words,
+            emoticons,
+            starters,
+            emoticon_last,
+        }
     }
 
     /// How `word` (with its final period) is listed, if it is.
@@ -113,6 +130,23 @@ impl Lexicon {
             return None;
         }
         with_lower(word, |k| self.splits.get(k).map(Vec::as_slice))
+    }
+
+    /// Whether `word` is a closed-class word that starts sentences ("They").
+    pub(crate) fn is_starter(&self, word: &str) -> bool {
+        word.len() <= 9 && with_lower(word, |k| self.starters.contains(k))
+    }
+
+    /// Whether the abbreviation `word` (with its period) can end a sentence:
+    /// `U.S.`, `p.m.`, `etc.`, `Inc.`, but not `Dr.`, `e.g.` or `J.`
+    pub(crate) fn can_end_sentence(&self, word: &str) -> bool {
+        if FINAL_ABBREVIATIONS.contains(&word) {
+            return true;
+        }
+        let b = word.as_bytes();
+        b.len() >= 4
+            && b.chunks(2).all(|p| p.len() == 2 && p[1] == b'.' && p[0].is_ascii_alphabetic())
+            && (b.iter().step_by(2).all(u8::is_ascii_uppercase) || matches!(word, "a.m." | "p.m."))
     }
 
     pub(crate) fn is_slash_word(&self, word: &str) -> bool {

@@ -4,14 +4,14 @@
 //! ends a paragraph (news plain text puts one paragraph on a line); with
 //! [`LineBreaks::Blank`] only blank lines do, for hard-wrapped text. Inside a
 //! paragraph the [`boundary`](crate::boundary) classifier decides, and no
-//! sentence grows beyond [`Options::max_sentence_tokens`].
+//! sentence grows beyond [`SegmentOptions::max_sentence_tokens`].
 
 use std::sync::Arc;
 
-use crate::boundary::{fill_info, is_boundary, is_candidate, SentenceModel, TokInfo};
+use crate::boundary::{fill_info, gap, is_boundary, Gap, SentenceModel, TokInfo};
 use crate::{tokenize, Sentence, Span, Token};
 
-/// The default for [`Options::max_sentence_tokens`].
+/// The default for [`SegmentOptions::max_sentence_tokens`].
 pub const MAX_SENTENCE_TOKENS: usize = 300;
 
 /// What ends a paragraph.
@@ -27,16 +27,16 @@ pub enum LineBreaks {
 
 /// How [`Segmented::segment`] works.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Options {
+pub struct SegmentOptions {
     pub line_breaks: LineBreaks,
     /// A sentence has at most this many tokens; a longer run without a
     /// boundary is cut into pieces of this size (at least 1).
     pub max_sentence_tokens: usize,
 }
 
-impl Default for Options {
-    fn default() -> Options {
-        Options { line_breaks: LineBreaks::Line, max_sentence_tokens: MAX_SENTENCE_TOKENS }
+impl Default for SegmentOptions {
+    fn default() -> SegmentOptions {
+        SegmentOptions { line_breaks: LineBreaks::Line, max_sentence_tokens: MAX_SENTENCE_TOKENS }
     }
 }
 
@@ -49,7 +49,7 @@ impl Default for Options {
 pub struct Segmented {
     pub tokens: Vec<Token>,
     pub sentences: Vec<Sentence>,
-    pub options: Options,
+    pub options: SegmentOptions,
     model: Arc<SentenceModel>,
     info: Vec<TokInfo>,
     para: Vec<Token>,
@@ -68,7 +68,7 @@ impl Segmented {
         Segmented {
             tokens: Vec::new(),
             sentences: Vec::new(),
-            options: Options::default(),
+            options: SegmentOptions::default(),
             model,
             info: Vec::new(),
             para: Vec::new(),
@@ -98,18 +98,22 @@ impl Segmented {
             if toks.is_empty() {
                 continue;
             }
-            fill_info(text, toks, &mut self.info);
+            fill_info(&self.model, text, toks, &mut self.info);
             let mut start = 0;
             for i in 0..toks.len() {
                 let len = i + 1 - start;
-                let cut = i + 1 == toks.len()
-                    || len >= max
-                    || (is_candidate(toks, &self.info, i)
-                        && is_boundary(&self.model, text, toks, &self.info, i, len));
-                if cut {
+                let end = i + 1 == toks.len()
+                    || match gap(text, toks, &self.info, i) {
+                        Gap::Never => false,
+                        Gap::Always => true,
+                        Gap::Model => is_boundary(&self.model, text, toks, &self.info, i, len),
+                    };
+                // A sentence at the length limit is cut without a real end.
+                let cut = !end && len >= max;
+                if end || cut {
                     let first = self.tokens.len();
                     self.tokens.extend_from_slice(&toks[start..=i]);
-                    if self.info[i].ends_in_period() {
+                    if end && len < max && self.info[i].ends_in_period() {
                         split_final_period(&mut self.tokens);
                     }
                     push_sentence(&mut self.sentences, &self.tokens, first, self.tokens.len());
