@@ -1,7 +1,7 @@
 //! Measures segmentation speed, single-threaded (build with `--release`).
 //!
 //! ```sh
-//! cargo run --release -p dyad-text --example bench-segment -- [FILE...]
+//! cargo run --release -p dyad-text --example bench-segment -- [--passes N] [FILE...]
 //! ```
 //!
 //! Without arguments it segments the bundled seed article and, when the
@@ -18,7 +18,17 @@ use dyad_text::Segmented;
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut texts: Vec<(String, String)> = Vec::new();
-    let args: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // A fixed number of passes instead of two seconds (for `perf stat`).
+    let passes_wanted: Option<u64> = match args.iter().position(|a| a == "--passes") {
+        Some(k) if k + 1 < args.len() => {
+            let n = args[k + 1].parse().ok();
+            args.drain(k..=k + 1);
+            n
+        }
+        _ => None,
+    };
+    let args: Vec<PathBuf> = args.into_iter().map(PathBuf::from).collect();
     if args.is_empty() {
         let seed = root.join("examples/seed-article.txt");
         match std::fs::read_to_string(&seed) {
@@ -48,7 +58,7 @@ fn main() {
         let start = Instant::now();
         let cpu0 = cpu_ns();
         let mut passes = 0u64;
-        while start.elapsed() < Duration::from_secs(2) {
+        while passes_wanted.map_or(start.elapsed() < Duration::from_secs(2), |n| passes < n) {
             seg.segment(text);
             assert_eq!(seg.tokens.len(), tokens, "segmentation must be deterministic");
             passes += 1;

@@ -5,7 +5,7 @@
 //! cargo run --release -p dyad-text --example train-splitter -- \
 //!     --train ../shared/data/ud/UD_English-EWT/en_ewt-ud-train.conllu \
 //!     --dev ../shared/data/ud/UD_English-EWT/en_ewt-ud-dev.conllu \
-//!     --out crates/text/data/sentence-model.bin [--epochs 10] [--bits 18]
+//!     --out crates/text/data/sentence-model.bin [--epochs 10] [--bits 17]
 //! ```
 //!
 //! Several `--train` files may be given; `--train-docs FILE PREFIXES` reads
@@ -35,7 +35,7 @@ fn run() -> Result<(), String> {
     let mut dev = Vec::new();
     let mut out = None;
     let mut epochs = 10usize;
-    let mut bits = 18u32;
+    let mut bits = 17u32;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{a} needs a value"));

@@ -75,18 +75,16 @@ pub(crate) struct TokInfo {
     /// How the word is usually written inside a sentence: bit 0 in lower
     /// case, bit 1 capitalised (both: seen both ways; neither: unknown).
     case: u8,
+    /// Whether `lower`, `shape` and `case` are set (see [`prepare`]).
+    hashed: bool,
 }
 
-/// Fills `info` for the tokens of one paragraph.
-pub(crate) fn fill_info(model: &SentenceModel, text: &str, tokens: &[Token], info: &mut Vec<TokInfo>) {
+/// Fills `info` for the tokens of one paragraph: their kinds and distances to
+/// final punctuation. The hashes the features need are computed later, only
+/// for the tokens around gaps the classifier scores ([`prepare`]).
+pub(crate) fn fill_info(text: &str, tokens: &[Token], info: &mut Vec<TokInfo>) {
     info.clear();
-    info.extend(tokens.iter().map(|t| {
-        let mut i = TokInfo::of(t.text(text));
-        if i.kind & (UPPER | LOWER) != 0 {
-            i.case = model.case.class(i.lower);
-        }
-        i
-    }));
+    info.extend(tokens.iter().map(|t| TokInfo { kind: kind_of(t.text(text)), ..TokInfo::default() }));
     let mut d = u16::MAX;
     for t in info.iter_mut().rev() {
         d = if t.kind & FINAL != 0 { 0 } else { d.saturating_add(1) };
@@ -99,102 +97,161 @@ pub(crate) fn fill_info(model: &SentenceModel, text: &str, tokens: &[Token], inf
     }
 }
 
-impl TokInfo {
-    pub(crate) fn of(text: &str) -> TokInfo {
-        const P: u64 = 0x0000_0100_0000_01b3;
-        let bytes = text.as_bytes();
-        let mut lower: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut shape: u64 = 0x8422_2325_cbf2_9ce4;
-        let mut last = 0u32;
-        let mut n = 0usize;
-        let mut words = 0usize;
-        let mut all_final = true;
-        let mut first = 0u32;
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            let (c, len) = if b < 0x80 {
-                (char::from(b), 1)
-            } else {
-                let c = text.get(i..).and_then(|s| s.chars().next()).unwrap_or('\u{fffd}');
-                (c, c.len_utf8())
-            };
-            // Curly quotes and dashes look like their ASCII forms to the model,
-            // so that what it learnt from one style of text carries to the other.
-            let c = fold(c);
-            if c.is_ascii() {
-                lower = (lower ^ u64::from((c as u8).to_ascii_lowercase())).wrapping_mul(P);
-            } else {
-                for &x in &bytes[i..i + len] {
-                    lower = (lower ^ u64::from(x)).wrapping_mul(P);
+/// Computes the hashes and case class of the tokens around the gap after token `i`.
+pub(crate) fn prepare(model: &SentenceModel, text: &str, tokens: &[Token], info: &mut [TokInfo], i: usize) {
+    for k in i.saturating_sub(1)..=i + 1 {
+        if let (Some(t), Some(x)) = (tokens.get(k), info.get_mut(k)) {
+            if !x.hashed {
+                (x.lower, x.shape) = hashes(t.text(text));
+                if x.kind & (UPPER | LOWER) != 0 {
+                    x.case = model.case.class(x.lower);
                 }
+                x.hashed = true;
             }
-            i += len;
-            n += 1;
-            // Shape classes: X upper, x lower, d digit, w other letter, else the character.
-            let class = if c.is_ascii() {
-                match c as u8 {
-                    b'A'..=b'Z' => 0x58,
-                    b'a'..=b'z' => 0x78,
-                    b'0'..=b'9' => 0x64,
-                    _ => u32::from(b),
-                }
-            } else if c.is_uppercase() {
-                0x58
-            } else if c.is_lowercase() {
-                0x78
-            } else if crate::tokenize::is_word(c) {
-                0x77
-            } else {
-                u32::from(c)
+        }
+    }
+}
+
+/// The kind flags of a token.
+fn kind_of(text: &str) -> u16 {
+    let bytes = text.as_bytes();
+    let Some(&b0) = bytes.first() else { return PUNCT };
+    // Most tokens are plain ASCII words or numbers.
+    if bytes.iter().all(u8::is_ascii_alphanumeric) {
+        return match b0 {
+            b'A'..=b'Z' => UPPER,
+            b'0'..=b'9' => DIGIT,
+            _ => LOWER,
+        };
+    }
+    let first = if b0 < 0x80 { char::from(b0) } else { text.chars().next().unwrap_or(' ') };
+    let mut kind = if first.is_uppercase() {
+        UPPER
+    } else if first.is_ascii_digit() {
+        DIGIT
+    } else if first.is_lowercase() || (!first.is_ascii() && crate::tokenize::is_word(first)) {
+        LOWER
+    } else {
+        0
+    };
+    let (mut has_word, mut has_at, mut has_colon, mut ascii) = (false, false, false, true);
+    for &b in bytes {
+        has_word |= b.is_ascii_alphanumeric();
+        has_at |= b == b'@';
+        has_colon |= b == b':';
+        ascii &= b < 0x80;
+    }
+    if !ascii && !has_word {
+        has_word = text.chars().any(crate::tokenize::is_word);
+    }
+    if !has_word {
+        kind |= PUNCT;
+        if text.chars().all(|c| matches!(c, '.' | '!' | '?' | '…')) {
+            kind |= FINAL;
+        }
+        let mut cs = text.chars();
+        kind |= match (cs.next(), cs.next(), cs.next()) {
+            (Some(c), None, _) => match c {
+                ')' | ']' | '}' | '”' | '’' | '»' | '>' => CLOSER,
+                '(' | '[' | '{' | '“' | '‘' | '«' | '<' => OPENER,
+                '"' | '\'' => CLOSER | OPENER,
+                ',' | ';' | ':' => COMMA,
+                _ => 0,
+            },
+            (Some('\''), Some('\''), None) | (Some('’'), Some('’'), None) => CLOSER,
+            (Some('`'), Some('`'), None) | (Some('‘'), Some('‘'), None) => OPENER,
+            _ => 0,
+        };
+    } else if bytes.len() > 1 && bytes.last() == Some(&b'.') {
+        kind |= ABBREV;
+        if kind & UPPER != 0 && text.chars().count() == 2 {
+            kind |= INITIAL;
+        }
+    }
+    if bytes.len() > 4
+        && (has_at || (has_colon && text.contains("://")) || bytes[..4].eq_ignore_ascii_case(b"www."))
+    {
+        kind |= URL;
+    }
+    kind
+}
+
+/// The hash of a token's lower-cased form and of its shape (`Xx`, `d.d`,
+/// `X.X.`): runs of upper-case, lower-case, digits and other letters, other
+/// characters as themselves; one-character tokens marked. Curly quotes and
+/// dashes count as their ASCII forms, so that what the model learnt from one
+/// style of text carries to the other.
+fn hashes(text: &str) -> (u64, u64) {
+    const P: u64 = 0x0000_0100_0000_01b3;
+    let bytes = text.as_bytes();
+    let mut lower: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut shape: u64 = 0x8422_2325_cbf2_9ce4;
+    let mut last = 0u32;
+    let mut n = 0usize;
+    let mut i = 0;
+    if bytes.is_ascii() {
+        for &b in bytes {
+            lower = (lower ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(P);
+            let class = match b {
+                b'A'..=b'Z' => 0x58,
+                b'a'..=b'z' => 0x78,
+                b'0'..=b'9' => 0x64,
+                x => u32::from(x),
             };
-            if n == 1 {
-                first = class;
-            }
-            words += usize::from(matches!(class, 0x58 | 0x78 | 0x64 | 0x77));
-            all_final &= matches!(c, '.' | '!' | '?' | '…');
             if class != last {
                 shape = (shape ^ u64::from(class)).wrapping_mul(P);
                 last = class;
             }
         }
-        if n == 1 {
-            shape = (shape ^ 0x31).wrapping_mul(P);
-        }
-        let mut kind = match first {
-            0x58 => UPPER,
-            0x78 | 0x77 => LOWER,
-            0x64 => DIGIT,
-            _ => 0,
-        };
-        if words == 0 {
-            kind |= PUNCT;
-            if all_final {
-                kind |= FINAL;
-            }
-            if matches!(text, ")" | "]" | "}" | "”" | "’" | "»" | "\"" | "'" | "''" | "’’" | ">") {
-                kind |= CLOSER;
-            }
-            if matches!(text, "(" | "[" | "{" | "“" | "‘" | "«" | "\"" | "'" | "``" | "‘‘" | "<") {
-                kind |= OPENER;
-            }
-            if matches!(text, "," | ";" | ":") {
-                kind |= COMMA;
-            }
-        } else if bytes.len() > 1 && bytes.last() == Some(&b'.') {
-            kind |= ABBREV;
-            if n == 2 && first == 0x58 {
-                kind |= INITIAL;
-            }
-        }
-        if bytes.len() > 4
-            && (bytes[..4].eq_ignore_ascii_case(b"www.") || bytes.contains(&b'@') || text.contains("://"))
-        {
-            kind |= URL;
-        }
-        TokInfo { lower: finish(lower), shape: finish(shape), kind, to_final: 0, from_final: 0, case: 0 }
+        n = bytes.len();
+        i = bytes.len();
     }
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (c, len) = if b < 0x80 {
+            (char::from(b), 1)
+        } else {
+            let c = text.get(i..).and_then(|s| s.chars().next()).unwrap_or('\u{fffd}');
+            (c, c.len_utf8())
+        };
+        let c = fold(c);
+        if c.is_ascii() {
+            lower = (lower ^ u64::from((c as u8).to_ascii_lowercase())).wrapping_mul(P);
+        } else {
+            for &x in &bytes[i..i + len] {
+                lower = (lower ^ u64::from(x)).wrapping_mul(P);
+            }
+        }
+        i += len;
+        n += 1;
+        let class = if c.is_ascii() {
+            match c as u8 {
+                b'A'..=b'Z' => 0x58,
+                b'a'..=b'z' => 0x78,
+                b'0'..=b'9' => 0x64,
+                x => u32::from(x),
+            }
+        } else if c.is_uppercase() {
+            0x58
+        } else if c.is_lowercase() {
+            0x78
+        } else if crate::tokenize::is_word(c) {
+            0x77
+        } else {
+            u32::from(c)
+        };
+        if class != last {
+            shape = (shape ^ u64::from(class)).wrapping_mul(P);
+            last = class;
+        }
+    }
+    if n == 1 {
+        shape = (shape ^ 0x31).wrapping_mul(P);
+    }
+    (finish(lower), finish(shape))
+}
 
+impl TokInfo {
     /// Whether the token is a word ending in a period (`etc.`, `U.S.`, `J.`).
     pub(crate) fn ends_in_period(&self) -> bool {
         self.kind & ABBREV != 0
@@ -202,7 +259,15 @@ impl TokInfo {
 
     /// The info standing for "no token here" (before or after the paragraph).
     fn edge() -> TokInfo {
-        TokInfo { lower: 0x5eed, shape: 0x5eed, kind: 0, to_final: u16::MAX, from_final: u16::MAX, case: 0 }
+        TokInfo {
+            lower: 0x5eed,
+            shape: 0x5eed,
+            kind: 0,
+            to_final: u16::MAX,
+            from_final: u16::MAX,
+            case: 0,
+            hashed: true,
+        }
     }
 }
 
@@ -591,7 +656,7 @@ impl Trainer {
                     if sentence_start || rest.is_empty() || !word.chars().all(char::is_alphabetic) {
                         continue;
                     }
-                    let key = CaseLexicon::key(TokInfo::of(word).lower);
+                    let key = CaseLexicon::key(hashes(word).0);
                     let c = counts.entry(key).or_default();
                     if word.chars().all(char::is_lowercase) {
                         c.0 += 1;
@@ -625,13 +690,14 @@ impl Trainer {
         let mut info = Vec::new();
         for d in 0..self.docs.len() {
             self.tokens(d, |text, toks, starts| {
-                fill_info(&probe, text, toks, &mut info);
+                fill_info(text, toks, &mut info);
                 let mut len = 0;
                 for i in 0..toks.len().saturating_sub(1) {
                     len += 1;
                     let gold = starts.get(i + 1).copied().unwrap_or(false);
                     match gap(text, toks, &info, i) {
                         Gap::Model => {
+                            prepare(&probe, text, toks, &mut info, i);
                             examples.push((features(text, toks, &info, i, len), gold));
                             positives += usize::from(gold);
                         }

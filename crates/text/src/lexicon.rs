@@ -36,8 +36,9 @@ pub(crate) struct Lexicon {
     prefixes: HashSet<Box<[u8]>, Fx>,
     /// Lower-cased word -> byte lengths of its parts.
     splits: HashMap<Box<[u8]>, Vec<u8>, Fx>,
-    /// For each word length, a bitmap of the first letters of split words.
-    split_first: [u32; 16],
+    /// For each word length and first letter, a bitmap of the second letters
+    /// of split words (a cheap test before the hash lookup).
+    split_first: [[u32; 26]; 16],
     slash_words: HashSet<Box<[u8]>, Fx>,
     emoticons: HashSet<Box<[u8]>, Fx>,
     starters: HashSet<Box<[u8]>, Fx>,
@@ -81,12 +82,17 @@ impl Lexicon {
         }
         let prefixes = entries(HYPHEN_PREFIXES).map(|w| w.to_ascii_lowercase().into_bytes().into()).collect();
         let mut splits = HashMap::default();
-        let mut split_first = [0u32; 16];
+        let mut split_first = [[0u32; 26]; 16];
         for line in entries(SPLITS) {
             let lens: Vec<u8> = line.split('|').map(|p| p.len() as u8).collect();
             let word: String = line.split('|').collect::<String>().to_ascii_lowercase();
-            if let (Some(mask), Some(&b)) = (split_first.get_mut(word.len()), word.as_bytes().first()) {
-                *mask |= letter_bit(b);
+            if let [b0, b1, ..] = *word.as_bytes() {
+                if let Some(mask) = split_first
+                    .get_mut(word.len())
+                    .and_then(|m| m.get_mut(usize::from(b0.wrapping_sub(b'a'))))
+                {
+                    *mask |= letter_bit(b1);
+                }
             }
             splits.insert(word.into_bytes().into(), lens);
         }
@@ -124,9 +130,10 @@ impl Lexicon {
 
     /// The part lengths of a word split without an apostrophe ("cannot" -> [3, 3]).
     pub(crate) fn split_of(&self, word: &str) -> Option<&[u8]> {
-        let first = *word.as_bytes().first()?;
-        let mask = self.split_first.get(word.len()).copied().unwrap_or(0);
-        if mask & letter_bit(first.to_ascii_lowercase()) == 0 {
+        let [b0, b1, ..] = *word.as_bytes() else { return None };
+        let row = usize::from(b0.to_ascii_lowercase().wrapping_sub(b'a'));
+        let mask = self.split_first.get(word.len()).and_then(|m| m.get(row)).copied().unwrap_or(0);
+        if mask & letter_bit(b1.to_ascii_lowercase()) == 0 {
             return None;
         }
         with_lower(word, |k| self.splits.get(k).map(Vec::as_slice))

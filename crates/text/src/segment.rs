@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use crate::boundary::{fill_info, gap, is_boundary, Gap, SentenceModel, TokInfo};
+use crate::boundary::{fill_info, gap, is_boundary, prepare, Gap, SentenceModel, TokInfo};
 use crate::{tokenize, Sentence, Span, Token};
 
 /// The default for [`SegmentOptions::max_sentence_tokens`].
@@ -98,7 +98,7 @@ impl Segmented {
             if toks.is_empty() {
                 continue;
             }
-            fill_info(&self.model, text, toks, &mut self.info);
+            fill_info(text, toks, &mut self.info);
             let mut start = 0;
             for i in 0..toks.len() {
                 let len = i + 1 - start;
@@ -106,7 +106,10 @@ impl Segmented {
                     || match gap(text, toks, &self.info, i) {
                         Gap::Never => false,
                         Gap::Always => true,
-                        Gap::Model => is_boundary(&self.model, text, toks, &self.info, i, len),
+                        Gap::Model => {
+                            prepare(&self.model, text, toks, &mut self.info, i);
+                            is_boundary(&self.model, text, toks, &self.info, i, len)
+                        }
                     };
                 // A sentence at the length limit is cut without a real end.
                 let cut = !end && len >= max;

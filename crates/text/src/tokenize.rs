@@ -34,17 +34,24 @@ pub(crate) fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token
     let end = end.min(text.len());
     let mut i = start;
     while i < end {
-        let (c, n) = char_at(text, i);
-        if is_space(c) {
-            i += n;
-            continue;
+        let b = bytes[i];
+        if b < 0x80 {
+            if is_ascii_space(b) {
+                i += 1;
+                continue;
+            }
+        } else {
+            let (c, n) = char_at(text, i);
+            if c.is_whitespace() {
+                i += n;
+                continue;
+            }
         }
         let a = i;
-        i += n;
         while i < end {
             let b = bytes[i];
             if b < 0x80 {
-                if b.is_ascii_whitespace() || b == 0x0b {
+                if is_ascii_space(b) {
                     break;
                 }
                 i += 1;
@@ -56,11 +63,44 @@ pub(crate) fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token
                 i += n;
             }
         }
-        Chunk { lex, text, chunk_end: i, out: &mut *out, suffixes: &mut *suffixes }.run(a, i);
+        let chunk = &bytes[a..i];
+        // Fast paths for the commonest chunks: a plain word or number, alone
+        // or with one punctuation mark after it that is always split off.
+        let alnum = chunk.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if alnum == chunk.len() && plain(lex, &text[a..i]) {
+            out.push(Token { span: Span::new(a, i), space_after: false });
+        } else if alnum > 0
+            && alnum + 1 == chunk.len()
+            && matches!(chunk[alnum], b',' | b';' | b':' | b'?' | b'!' | b')' | b'"')
+            && plain(lex, &text[a..a + alnum])
+        {
+            out.push(Token { span: Span::new(a, a + alnum), space_after: false });
+            out.push(Token { span: Span::new(a + alnum, i), space_after: false });
+        } else {
+            let (has_at, has_dot) = (chunk.contains(&b'@'), chunk.contains(&b'.'));
+            Chunk { lex, text, chunk_end: i, has_at, has_dot, out: &mut *out, suffixes: &mut *suffixes }
+                .run(a, i);
+        }
         if let Some(t) = out.last_mut() {
             t.space_after = i < text.len();
         }
     }
+}
+
+/// ASCII whitespace, as `char::is_whitespace` sees it (with vertical tab).
+#[inline]
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t'..=b'\r')
+}
+
+/// Whether an all-ASCII-alphanumeric `word` is one token as it stands: all
+/// letters or all digits, not split by the lexicon (`cannot`) or by context (`its`).
+#[inline]
+fn plain(lex: &Lexicon, word: &str) -> bool {
+    let b = word.as_bytes();
+    let letters = b.iter().all(u8::is_ascii_alphabetic);
+    let digits = !letters && b.iter().all(u8::is_ascii_digit);
+    (letters || digits) && !(letters && (lex.split_of(word).is_some() || word.eq_ignore_ascii_case("its")))
 }
 
 /// The character at byte `i` and its length (`('\0', 1)` past the end, never reached in practice).
@@ -81,11 +121,6 @@ fn char_before(text: &str, i: usize) -> (char, usize) {
         Some(_) => text.get(..i).and_then(|s| s.chars().next_back()).map_or(('\0', 1), |c| (c, c.len_utf8())),
         None => ('\0', 1),
     }
-}
-
-#[inline]
-fn is_space(c: char) -> bool {
-    c.is_whitespace()
 }
 
 /// Letters and digits of any script; non-ASCII characters count as letters
@@ -165,6 +200,9 @@ struct Chunk<'a> {
     text: &'a str,
     /// Where the whole chunk ends (before any suffix came off).
     chunk_end: usize,
+    /// Whether the chunk has an `@` / a `.` (else no e-mail address / domain to look for).
+    has_at: bool,
+    has_dot: bool,
     out: &'a mut Vec<Token>,
     suffixes: &'a mut Vec<Span>,
 }
@@ -287,11 +325,13 @@ impl Chunk<'_> {
             }
             _ => {}
         }
-        if !first.is_ascii_alphanumeric() {
+        if !first.is_ascii_alphanumeric() || !self.has_dot {
             return None;
         }
-        if let Some(n) = email_len(bytes) {
-            return Some(n);
+        if self.has_at {
+            if let Some(n) = email_len(bytes) {
+                return Some(n);
+            }
         }
         domain_len(bytes)
     }
