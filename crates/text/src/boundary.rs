@@ -35,6 +35,9 @@ pub const FEATURE_VERSION: u32 = 2;
 /// Number of features of one gap.
 pub(crate) const N_FEATURES: usize = 17;
 
+/// Perceptrons averaged into one model (see [`Trainer::train`]).
+const RUNS: usize = 5;
+
 /// Bits of the case lexicon's bit sets (2^20 bits each, 128 KiB).
 const CASE_BITS: u32 = 20;
 
@@ -679,9 +682,9 @@ impl Trainer {
         CaseLexicon::new(lower, upper)
     }
 
-    /// Builds the case lexicon, then runs `epochs` passes of the averaged
-    /// perceptron over the candidate gaps (in a fixed pseudo-random order, so
-    /// training is deterministic).
+    /// Builds the case lexicon, then trains five averaged perceptrons for
+    /// `epochs` passes each over the candidate gaps, each in its own fixed
+    /// pseudo-random order (so training is deterministic), and averages them.
     pub fn train(&mut self, epochs: usize) -> SentenceModel {
         let case = self.case_lexicon();
         let probe = SentenceModel::new(8, vec![0.0; 256], case.clone());
@@ -713,34 +716,42 @@ impl Trainer {
         (self.unreachable, self.positives, self.examples) = (unreachable, positives, examples.len());
         let size = 1usize << self.bits;
         let mask = size - 1;
-        let mut w = vec![0.0f32; size];
-        // Sum of updates weighted by the time they were made, for averaging.
-        let mut u = vec![0.0f64; size];
-        let mut t: f64 = 1.0;
-        let mut order: Vec<usize> = (0..examples.len()).collect();
-        let mut rng: u64 = 0x2545_F491_4F6C_DD1D;
-        for _ in 0..epochs {
-            for k in (1..order.len()).rev() {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                order.swap(k, (rng % (k as u64 + 1)) as usize);
-            }
-            for &e in &order {
-                let (feats, gold) = &examples[e];
-                let score: f32 = feats.iter().map(|&f| w[f as usize & mask]).sum();
-                if (score > 0.0) != *gold {
-                    let y = if *gold { 1.0 } else { -1.0 };
-                    for &f in feats {
-                        let s = f as usize & mask;
-                        w[s] += y;
-                        u[s] += t * f64::from(y);
-                    }
+        // Several perceptrons, each seeing the examples in its own order, are
+        // averaged: one alone flips many close decisions with the order.
+        let mut sum = vec![0.0f64; size];
+        for run in 0..RUNS {
+            let mut w = vec![0.0f32; size];
+            // Sum of updates weighted by the time they were made, for averaging.
+            let mut u = vec![0.0f64; size];
+            let mut t: f64 = 1.0;
+            let mut order: Vec<usize> = (0..examples.len()).collect();
+            let mut rng: u64 = 0x2545_F491_4F6C_DD1D ^ (run as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            for _ in 0..epochs {
+                for k in (1..order.len()).rev() {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    order.swap(k, (rng % (k as u64 + 1)) as usize);
                 }
-                t += 1.0;
+                for &e in &order {
+                    let (feats, gold) = &examples[e];
+                    let score: f32 = feats.iter().map(|&f| w[f as usize & mask]).sum();
+                    if (score > 0.0) != *gold {
+                        let y = if *gold { 1.0 } else { -1.0 };
+                        for &f in feats {
+                            let s = f as usize & mask;
+                            w[s] += y;
+                            u[s] += t * f64::from(y);
+                        }
+                    }
+                    t += 1.0;
+                }
+            }
+            for ((acc, &wi), &ui) in sum.iter_mut().zip(&w).zip(&u) {
+                *acc += f64::from(wi) - ui / t;
             }
         }
-        let weights = w.iter().zip(&u).map(|(&wi, &ui)| (f64::from(wi) - ui / t) as f32).collect();
+        let weights = sum.iter().map(|&x| (x / RUNS as f64) as f32).collect();
         SentenceModel::new(self.bits, weights, case)
     }
 }

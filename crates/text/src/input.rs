@@ -52,10 +52,11 @@
 //! binary data (a NUL byte; the rest of that input is skipped), an empty or
 //! blank document, malformed JSON or a missing `id`/`text` (that line only),
 //! and documents over [`Options::max_doc_bytes`], which are refused without
-//! being read into memory (a file by its size; a JSON line or standard input
-//! by reading at most the limit and skipping the rest). Duplicate ids in one
-//! input and HTML that had to be dropped (an unclosed `<script>`, a tag
-//! without `>`) are warnings. Nothing here panics on any input.
+//! being read into memory: a file by its size, before reading; a JSON line by
+//! keeping at most the limit and skipping to the next newline (the lines
+//! after it are read); standard input by reading at most the limit. Duplicate
+//! ids in one input and HTML that had to be dropped (an unclosed `<script>`,
+//! a tag without `>`) are warnings. Nothing here panics on any input.
 
 use std::collections::HashSet;
 use std::fmt;

@@ -13,8 +13,10 @@ const STARTERS: &str = include_str!("../data/sentence-starters.txt");
 
 /// Abbreviations that can end a sentence (besides capital letter-period runs
 /// such as `U.S.` and `a.m.`/`p.m.`); titles such as `Dr.` cannot.
-const FINAL_ABBREVIATIONS: &[&str] =
-    &["etc.", "Inc.", "Corp.", "Co.", "Ltd.", "Jr.", "Sr.", "Bros.", "Cos.", "al."];
+const FINAL_ABBREVIATIONS: &[&str] = &[
+    "etc.", "Inc.", "Corp.", "Co.", "Ltd.", "Jr.", "Sr.", "Bros.", "Cos.", "al.", "Jan.", "Feb.", "Mar.",
+    "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.", "Dec.",
+];
 
 /// Tokens kept whole although they contain a slash.
 const SLASH_WORDS: &[&str] = &["w/", "w/o", "w/out", "b/c", "b/t", "l/c"];

@@ -390,7 +390,12 @@ impl Chunk<'_> {
             let start = b - run_back_len(text, a, b, is_final);
             if c == '.' && start + 1 == b && start > a {
                 let next = || next_char(text, b);
-                if is_abbreviation(self.lex, &text[a..b], next) {
+                // The abbreviation may follow a hyphen or slash: "(R-S.C.)".
+                let word = &text[a..b];
+                let last = word.rfind(['-', '/']).map_or(word, |k| &word[k + 1..]);
+                if is_abbreviation(self.lex, word, next)
+                    || (last.len() < word.len() && is_abbreviation(self.lex, last, next))
+                {
                     return Trail::Done;
                 }
             }
