@@ -5,7 +5,7 @@
 //! cargo run --release -p dyad-text --example train-splitter -- \
 //!     --train ../shared/data/ud/UD_English-EWT/en_ewt-ud-train.conllu \
 //!     --dev ../shared/data/ud/UD_English-EWT/en_ewt-ud-dev.conllu \
-//!     --out crates/text/data/sentence-model.bin [--epochs 10] [--bits 17]
+//!     --out crates/text/data/sentence-model.bin [--epochs 5] [--bits 17]
 //! ```
 //!
 //! Several `--train` files may be given; `--train-docs FILE PREFIXES` reads
@@ -34,7 +34,7 @@ fn run() -> Result<(), String> {
     let mut train = Vec::new();
     let mut dev = Vec::new();
     let mut out = None;
-    let mut epochs = 10usize;
+    let mut epochs = 5usize;
     let mut bits = 17u32;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {

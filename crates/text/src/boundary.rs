@@ -36,7 +36,7 @@ pub const FEATURE_VERSION: u32 = 2;
 pub(crate) const N_FEATURES: usize = 17;
 
 /// Perceptrons averaged into one model (see [`Trainer::train`]).
-const RUNS: usize = 5;
+const RUNS: usize = 10;
 
 /// Bits of the case lexicon's bit sets (2^20 bits each, 128 KiB).
 const CASE_BITS: u32 = 20;
@@ -682,7 +682,7 @@ impl Trainer {
         CaseLexicon::new(lower, upper)
     }
 
-    /// Builds the case lexicon, then trains five averaged perceptrons for
+    /// Builds the case lexicon, then trains ten averaged perceptrons for
     /// `epochs` passes each over the candidate gaps, each in its own fixed
     /// pseudo-random order (so training is deterministic), and averages them.
     pub fn train(&mut self, epochs: usize) -> SentenceModel {

@@ -343,7 +343,7 @@ impl Chunk<'_> {
             return None;
         }
         if is_final(c) {
-            return Some(run_len(self.text, a, b, is_final));
+            return Some(final_run_len(self.text, a, b));
         }
         match c {
             '-' | '*' | '=' | '_' | '~' | '`' | '#' | '+' | '^' | '/' | '|' | '<' | '>' | '$' => {
@@ -387,7 +387,12 @@ impl Chunk<'_> {
             }
         }
         if is_final(c) {
-            let start = b - run_back_len(text, a, b, is_final);
+            let mut start = b - run_back_len(text, a, b, is_final);
+            // "...?" is "..." and "?": only the last group comes off.
+            let first = final_run_len(text, start, b);
+            if start + first < b {
+                start += first;
+            }
             if c == '.' && start + 1 == b && start > a {
                 let next = || next_char(text, b);
                 // The abbreviation may follow a hyphen or slash: "(R-S.C.)".
@@ -521,7 +526,7 @@ impl Chunk<'_> {
             }
             self.push(seg, i);
             let run = if is_final(c) {
-                run_len(text, i, b, is_final)
+                final_run_len(text, i, b)
             } else if c.is_ascii() {
                 run_len(text, i, b, |x| x == c)
             } else {
@@ -680,6 +685,22 @@ fn is_date_slash(bytes: &[u8], seg: usize, i: usize, b: usize) -> bool {
 /// The first non-space character at or after byte `i` (`'\0'` at the end).
 fn next_char(text: &str, i: usize) -> char {
     text.get(i..).and_then(|s| s.chars().find(|c| !c.is_whitespace())).unwrap_or('\0')
+}
+
+/// Length of the sentence-final punctuation token starting at `i`: the run of
+/// `.` `!` `?` `…`, except that dots (two or more, or ellipses) before `?` or
+/// `!` are a token of their own (`...?` is `...` `?`, while `?!` and `.?` are
+/// one token), as in the English Web Treebank.
+fn final_run_len(text: &str, i: usize, b: usize) -> usize {
+    let n = run_len(text, i, b, is_final);
+    let run = &text[i..i + n];
+    let dots = run.len() - run.trim_start_matches(['.', '…']).len();
+    let multi = run.starts_with('…') || run.starts_with("..");
+    if multi && dots < run.len() {
+        dots
+    } else {
+        n
+    }
 }
 
 /// Length of the run of characters matching `f` starting at `i` (at least one character).
