@@ -278,6 +278,10 @@ impl<'a> Parser<'a> {
             if quote != 0 {
                 if c == quote {
                     quote = 0;
+                } else if c == b'<' && b.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || *n == b'/') {
+                    // A quote left open: the next tag starts here. (Stopping
+                    // keeps the parse linear on many such tags.)
+                    break Some((i, i));
                 }
             } else if c == b'"' || c == b'\'' {
                 quote = c;
@@ -289,7 +293,7 @@ impl<'a> Parser<'a> {
             }
             i += 1;
         };
-        // An unbalanced quote: end the tag at the first '>' after all.
+        // A quote open to the end: end the tag at the first '>' after all.
         let end = end.or_else(|| {
             let e = b[name_end..].iter().position(|&c| c == b'>')?;
             Some((name_end + e, name_end + e + 1))
@@ -596,6 +600,14 @@ mod tests {
         assert_eq!(e.date.as_deref(), Some("2025-03-14T09:00:00Z"));
         assert_eq!(e.text, "Ceasefire\n\nRutte said it’s too early.\n\nSecond para… café A\nnext line");
         assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+    }
+
+    #[test]
+    fn many_broken_tags_stay_linear() {
+        // Each tag's open quote must not make the parse scan to the end.
+        let html = "<a title=\"x>word ".repeat(50_000);
+        let e = extract(&html);
+        assert!(e.text.len() < html.len());
     }
 
     #[test]

@@ -225,9 +225,16 @@ impl Chunk<'_> {
     fn run(mut self, mut a: usize, mut b: usize) {
         self.suffixes.clear();
         let patterns = b - a <= MAX_PATTERN_BYTES;
+        // The start for which the scanning patterns (URL, e-mail, domain,
+        // hashtag) already failed: they scan forward, so a shorter rest
+        // cannot match them either, and trying again would make work
+        // quadratic in the chunk.
+        let mut scanned = usize::MAX;
         while a < b {
             if patterns {
-                if let Some(n) = self.whole(a, b) {
+                let scan = scanned != a;
+                scanned = a;
+                if let Some(n) = self.whole(a, b, scan) {
                     self.push(a, a + n);
                     a += n;
                     continue;
@@ -256,7 +263,7 @@ impl Chunk<'_> {
 
     /// A token the rest of the chunk starts with as a whole: URL, e-mail
     /// address, emoticon, hashtag, a lone clitic. Returns its length.
-    fn whole(&self, a: usize, b: usize) -> Option<usize> {
+    fn whole(&self, a: usize, b: usize, scan: bool) -> Option<usize> {
         let s = &self.text[a..b];
         let bytes = s.as_bytes();
         let first = *bytes.first()?;
@@ -277,6 +284,9 @@ impl Chunk<'_> {
         }
         if bytes.get(1) == Some(&b'/') && self.lex.is_slash_word(s) {
             return Some(s.len());
+        }
+        if !scan {
+            return None;
         }
         let alnum_run = |from: usize, f: fn(&u8) -> bool| bytes[from..].iter().take_while(|c| f(c)).count();
         let ends_word = |k: usize| bytes.get(k).is_none_or(|c| !c.is_ascii_alphanumeric());

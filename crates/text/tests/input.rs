@@ -307,6 +307,73 @@ fn oversized_documents_are_refused_with_bounded_memory() {
 }
 
 #[test]
+fn html_fragments_never_panic() {
+    const PIECES: &[&str] = &[
+        "<",
+        ">",
+        "</",
+        "/>",
+        "<p>",
+        "</p>",
+        "<div class=\"a\">",
+        "<script>",
+        "</script>",
+        "<style>",
+        "<!--",
+        "-->",
+        "<!DOCTYPE html>",
+        "<title>",
+        "</title>",
+        "<head>",
+        "</head>",
+        "<meta name=date content=2025-02-30>",
+        "<a href='x",
+        "\"",
+        "'",
+        "=",
+        "&",
+        "&amp;",
+        "&#",
+        "&#x",
+        "&#x1F600;",
+        "&#99999999;",
+        "&eacute;",
+        "&bogus;",
+        ";",
+        "é",
+        "中",
+        "😀",
+        "\u{301}",
+        " ",
+        "\n",
+        "text",
+        "<br>",
+        "<br/>",
+        "<svg>",
+        "<p",
+        "<1",
+        "< p>",
+    ];
+    let mut x: u64 = 0xdead_beef_cafe_f00d;
+    for _ in 0..3000 {
+        let mut html = String::new();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        for _ in 0..(x % 40) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            html.push_str(PIECES[(x % PIECES.len() as u64) as usize]);
+        }
+        let opts = Options { format: Some(Format::Html), ..Options::default() };
+        for item in read_from("fuzz.html", std::io::Cursor::new(html.into_bytes()), &opts).flatten() {
+            assert!(!item.doc.text.trim().is_empty());
+        }
+    }
+}
+
+#[test]
 fn no_input_panics() {
     // Random bytes through every format: errors are fine, panics are not.
     let mut x: u64 = 0x1234_5678_9abc_def0;
