@@ -2,6 +2,8 @@
 
 use clap::{Parser, Subcommand};
 
+mod store_cmd;
+
 #[derive(Parser)]
 #[command(name = "dyad", version, about = "English news text to political event data")]
 struct Cli {
@@ -16,6 +18,12 @@ enum Command {
         /// Input files (plain text, JSON Lines, HTML); `-` reads standard input.
         inputs: Vec<std::path::PathBuf>,
     },
+    /// Code documents into an event store (SQLite), skipping those already stored.
+    Ingest(store_cmd::IngestArgs),
+    /// Select events (or mentions, daily counts, failures) from a store.
+    Query(store_cmd::QueryArgs),
+    /// Export a store as PLOVER JSON Lines, GDELT 2.0, Phoenix, CSV or Parquet.
+    Export(store_cmd::ExportArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -30,6 +38,9 @@ fn main() -> anyhow::Result<()> {
                 println!("{} sentences", seg.sentences.len());
             }
         }
+        Command::Ingest(args) => store_cmd::ingest(&args)?,
+        Command::Query(args) => store_cmd::query(&args)?,
+        Command::Export(args) => store_cmd::export(&args)?,
     }
     Ok(())
 }
