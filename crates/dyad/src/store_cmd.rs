@@ -564,45 +564,43 @@ pub fn query(args: &QueryArgs) -> Result<()> {
     if args.daily || args.failures {
         let (sql, headers): (&str, &[&str]) = if args.daily {
             (
-                "SELECT COALESCE(date, ''), COALESCE(source, ''), documents, sentences, mentions FROM daily_counts ORDER BY date, source",
+                "SELECT date, source, documents, sentences, mentions FROM daily_counts ORDER BY date, source",
                 &["date", "source", "documents", "sentences", "mentions"],
             )
         } else {
             (
-                "SELECT COALESCE(doc_id, ''), COALESCE(origin, ''), stage, reason FROM failures ORDER BY origin, doc_id",
+                "SELECT doc_id, origin, stage, reason FROM failures ORDER BY origin, doc_id",
                 &["doc_id", "origin", "stage", "reason"],
             )
         };
         let conn = store.connection();
         let mut stmt = conn.prepare(sql)?;
         let n = headers.len();
-        let rows: Vec<Vec<String>> = stmt
+        let limit = args.filter.limit.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+        let rows: Vec<Vec<serde_json::Value>> = stmt
             .query_map([], |r| {
-                (0..n)
-                    .map(|i| r.get::<_, rusqlite_value::Value>(i).map(rusqlite_value::text))
-                    .collect::<std::result::Result<Vec<_>, _>>()
+                (0..n).map(|i| r.get::<_, Sql>(i).map(json_of)).collect::<std::result::Result<Vec<_>, _>>()
             })?
+            .take(limit)
             .collect::<std::result::Result<_, _>>()?;
-        let rows: Vec<Vec<String>> = match args.filter.limit {
-            Some(l) => rows.into_iter().take(usize::try_from(l).unwrap_or(usize::MAX)).collect(),
-            None => rows,
-        };
         if args.count {
             writeln!(out, "{}", rows.len())?;
             return Ok(());
         }
+        let text_rows =
+            || -> Vec<Vec<String>> { rows.iter().map(|r| r.iter().map(text_of).collect()).collect() };
         match fmt {
-            OutFmt::Table => table(headers, &rows, &mut out)?,
+            OutFmt::Table => table(headers, &text_rows(), &mut out)?,
             OutFmt::Csv => {
                 writeln!(out, "{}", headers.join(","))?;
-                for r in &rows {
-                    writeln!(out, "{}", csv_line(r))?;
+                for r in text_rows() {
+                    writeln!(out, "{}", csv_line(&r))?;
                 }
             }
             OutFmt::Jsonl => {
                 for r in &rows {
                     let obj: serde_json::Map<String, serde_json::Value> =
-                        headers.iter().zip(r).map(|(h, v)| (h.to_string(), serde_json::json!(v))).collect();
+                        headers.iter().zip(r).map(|(h, v)| (h.to_string(), v.clone())).collect();
                     writeln!(out, "{}", serde_json::Value::Object(obj))?;
                 }
             }
@@ -697,17 +695,23 @@ pub fn query(args: &QueryArgs) -> Result<()> {
     Ok(())
 }
 
-mod rusqlite_value {
-    pub use dyad_store::rusqlite::types::Value;
+use dyad_store::rusqlite::types::Value as Sql;
 
-    pub fn text(v: Value) -> String {
-        match v {
-            Value::Null => String::new(),
-            Value::Integer(i) => i.to_string(),
-            Value::Real(f) => f.to_string(),
-            Value::Text(s) => s,
-            Value::Blob(b) => format!("<{} bytes>", b.len()),
-        }
+fn json_of(v: Sql) -> serde_json::Value {
+    match v {
+        Sql::Null => serde_json::Value::Null,
+        Sql::Integer(i) => serde_json::json!(i),
+        Sql::Real(f) => serde_json::json!(f),
+        Sql::Text(s) => serde_json::Value::String(s),
+        Sql::Blob(b) => serde_json::Value::String(format!("<{} bytes>", b.len())),
+    }
+}
+
+fn text_of(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 

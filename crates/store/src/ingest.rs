@@ -185,11 +185,20 @@ where
     let mut bytes_read = 0u64;
     let (stats, writer_result) = std::thread::scope(|s| {
         let (tx, rx) = sync_channel::<Vec<Item>>(2);
-        let writer = s.spawn(move || {
+        let writer = std::thread::Builder::new().name("dyad-writer".into()).spawn_scoped(s, move || {
             let mut stats = WriterStats::default();
             let r = write_all(conn, rx, batch, &mut stats, progress, &path);
             (stats, r)
         });
+        let writer = match writer {
+            Ok(w) => w,
+            Err(e) => {
+                return (
+                    WriterStats::default(),
+                    Err(Error::Aborted(format!("cannot start the writer thread: {e}"))),
+                )
+            }
+        };
         let mut inputs = inputs.into_iter();
         let mut stopped = false;
         loop {
