@@ -124,10 +124,32 @@ impl IngestSummary {
 }
 
 enum Item {
-    Unchanged { bytes: u64 },
+    Unchanged {
+        bytes: u64,
+    },
     ReadFailed(ReadFailure),
-    CodeFailed { input: Input, hash: String, reason: String },
-    Coded { input: Input, hash: String, coded: CodedDoc },
+    CodeFailed {
+        input: Input,
+        hash: String,
+        reason: String,
+        stored: bool,
+    },
+    /// `stored`: an older version of the document is in the store.
+    Coded {
+        input: Input,
+        hash: String,
+        coded: CodedDoc,
+        stored: bool,
+    },
+}
+
+/// What the writer knows across transactions.
+struct WriterState {
+    /// The next `doc_key` to give (the writer is the only one writing).
+    next_key: i64,
+    /// Documents (ids) and origins that have a recorded failure.
+    failed_ids: std::collections::HashSet<String>,
+    failed_keys: std::collections::HashSet<String>,
 }
 
 #[derive(Default)]
@@ -211,28 +233,32 @@ where
             }
             read += chunk.len() as u64;
             // Decide sequentially (input order) which documents need coding.
-            let mut plan: Vec<(Option<Input>, Option<Item>, String)> = Vec::with_capacity(chunk.len());
+            let mut plan: Vec<(Option<Input>, Option<Item>, String, bool)> = Vec::with_capacity(chunk.len());
             for item in chunk {
                 match item {
-                    Err(f) => plan.push((None, Some(Item::ReadFailed(f)), String::new())),
+                    Err(f) => plan.push((None, Some(Item::ReadFailed(f)), String::new(), false)),
                     Ok(input) => {
                         bytes_read += input.doc.text.len() as u64;
                         let hash = content_hash(&input.doc);
-                        if known.get(&input.doc.id) == Some(&hash) {
-                            let bytes = input.doc.text.len() as u64;
-                            plan.push((None, Some(Item::Unchanged { bytes }), String::new()));
-                        } else {
-                            known.insert(input.doc.id.clone(), hash.clone());
-                            plan.push((Some(input), None, hash));
+                        match known.get(&input.doc.id) {
+                            Some(h) if *h == hash => {
+                                let bytes = input.doc.text.len() as u64;
+                                plan.push((None, Some(Item::Unchanged { bytes }), String::new(), true));
+                            }
+                            found => {
+                                let stored = found.is_some();
+                                known.insert(input.doc.id.clone(), hash.clone());
+                                plan.push((Some(input), None, hash, stored));
+                            }
                         }
                     }
                 }
             }
             let items: Vec<Item> = plan
                 .into_par_iter()
-                .map(|(input, ready, hash)| match (input, ready) {
+                .map(|(input, ready, hash, stored)| match (input, ready) {
                     (_, Some(item)) => item,
-                    (Some(input), None) => code_one(&code, input, hash),
+                    (Some(input), None) => code_one(&code, input, hash, stored),
                     (None, None) => Item::Unchanged { bytes: 0 },
                 })
                 .collect();
@@ -268,20 +294,20 @@ where
     })
 }
 
-fn code_one<C>(code: &C, input: Input, hash: String) -> Item
+fn code_one<C>(code: &C, input: Input, hash: String, stored: bool) -> Item
 where
     C: Fn(&Document) -> std::result::Result<CodedDoc, String> + Sync,
 {
     match catch_unwind(AssertUnwindSafe(|| code(&input.doc))) {
-        Ok(Ok(coded)) => Item::Coded { input, hash, coded },
-        Ok(Err(reason)) => Item::CodeFailed { input, hash, reason },
+        Ok(Ok(coded)) => Item::Coded { input, hash, coded, stored },
+        Ok(Err(reason)) => Item::CodeFailed { input, hash, reason, stored },
         Err(panic) => {
             let msg = panic
                 .downcast_ref::<&str>()
                 .map(|s| (*s).to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            Item::CodeFailed { input, hash, reason: format!("the coder panicked: {msg}") }
+            Item::CodeFailed { input, hash, reason: format!("the coder panicked: {msg}"), stored }
         }
     }
 }
@@ -319,6 +345,7 @@ fn write_all(
     progress: &(dyn Fn(&Progress) + Sync),
     path: &std::path::Path,
 ) -> Result<()> {
+    let mut state = writer_state(conn).map_err(|e| Error::sqlite(path, "reading the store", e, 0))?;
     let mut pending: Vec<Item> = Vec::new();
     let mut writes = 0usize;
     let mut read_total = 0u64;
@@ -330,22 +357,37 @@ fn write_all(
             }
             pending.push(item);
             if writes >= batch {
-                commit(conn, std::mem::take(&mut pending), stats, path)?;
+                commit(conn, std::mem::take(&mut pending), stats, &mut state, path)?;
                 writes = 0;
                 progress(&Progress { read: read_total, done: stats.done, bytes: stats.bytes });
             }
         }
         if writes == 0 && !pending.is_empty() {
             // Only unchanged documents: nothing to write, they are done.
-            commit(conn, std::mem::take(&mut pending), stats, path)?;
+            commit(conn, std::mem::take(&mut pending), stats, &mut state, path)?;
         }
         progress(&Progress { read: read_total, done: stats.done, bytes: stats.bytes });
     }
     if !pending.is_empty() {
-        commit(conn, pending, stats, path)?;
+        commit(conn, pending, stats, &mut state, path)?;
     }
     progress(&Progress { read: read_total, done: stats.done, bytes: stats.bytes });
     Ok(())
+}
+
+fn writer_state(conn: &Connection) -> rusqlite::Result<WriterState> {
+    let next_key: i64 =
+        conn.query_row("SELECT COALESCE(MAX(doc_key), 0) + 1 FROM documents", [], |r| r.get(0))?;
+    let mut stmt = conn.prepare("SELECT failure_key, doc_id FROM failures")?;
+    let mut failed_ids = std::collections::HashSet::new();
+    let mut failed_keys = std::collections::HashSet::new();
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+    for row in rows {
+        let (key, id) = row?;
+        failed_keys.insert(key);
+        failed_ids.extend(id);
+    }
+    Ok(WriterState { next_key, failed_ids, failed_keys })
 }
 
 /// Writes `items` in one transaction; on any error nothing of it stays.
@@ -353,6 +395,7 @@ fn commit(
     conn: &mut Connection,
     items: Vec<Item>,
     stats: &mut WriterStats,
+    state: &mut WriterState,
     path: &std::path::Path,
 ) -> Result<()> {
     let committed = stats.new + stats.replaced;
@@ -364,7 +407,7 @@ fn commit(
         tx.execute("UPDATE meta SET value = '1' WHERE key = 'events_dirty'", [])
             .map_err(|e| fail("writing meta", e))?;
         for item in items {
-            write_item(&tx, item, &mut local).map_err(|(ctx, e)| fail(&ctx, e))?;
+            write_item(&tx, item, &mut local, state).map_err(|(ctx, e)| fail(&ctx, e))?;
         }
         tx.commit().map_err(|e| fail("committing", e))?;
     } else {
@@ -404,6 +447,7 @@ fn write_item(
     tx: &Transaction<'_>,
     item: Item,
     stats: &mut WriterStats,
+    state: &mut WriterState,
 ) -> std::result::Result<(), WriteErr> {
     match item {
         Item::Unchanged { bytes } => {
@@ -412,15 +456,10 @@ fn write_item(
             stats.bytes += bytes;
         }
         Item::ReadFailed(f) => {
-            record_failure(
-                tx,
-                &format!("read:{}", f.origin),
-                f.doc_id.as_deref(),
-                &f.origin,
-                "read",
-                &f.reason,
-                None,
-            )?;
+            let key = format!("read:{}", f.origin);
+            record_failure(tx, &key, f.doc_id.as_deref(), &f.origin, "read", &f.reason, None)?;
+            state.failed_keys.insert(key);
+            state.failed_ids.extend(f.doc_id.clone());
             stats.failed += 1;
             stats.done += 1;
             stats.failures.push(FailureNote {
@@ -430,20 +469,17 @@ fn write_item(
                 reason: f.reason,
             });
         }
-        Item::CodeFailed { input, hash, reason } => {
+        Item::CodeFailed { input, hash, reason, stored } => {
             let id = &input.doc.id;
-            let older: Option<String> = ctx(
-                "reading documents",
-                tx.prepare_cached("SELECT hash FROM documents WHERE id = ?1")
-                    .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional()),
-            )?;
-            let reason = match older {
-                Some(h) if h != hash => {
-                    format!("{reason} (the stored records are from an earlier version of this document)")
-                }
-                _ => reason,
+            let reason = if stored {
+                format!("{reason} (the stored records are from an earlier version of this document)")
+            } else {
+                reason
             };
-            record_failure(tx, &format!("doc:{id}"), Some(id), &input.origin, "code", &reason, Some(&hash))?;
+            let key = format!("doc:{id}");
+            record_failure(tx, &key, Some(id), &input.origin, "code", &reason, Some(&hash))?;
+            state.failed_keys.insert(key);
+            state.failed_ids.insert(id.clone());
             stats.failed += 1;
             stats.done += 1;
             stats.bytes += input.doc.text.len() as u64;
@@ -454,14 +490,22 @@ fn write_item(
                 reason,
             });
         }
-        Item::Coded { input, hash, coded } => {
-            let replaced = delete_document(tx, &input.doc.id)?;
-            insert_document(tx, &input, &hash, &coded, stats)?;
-            ctx(
-                "clearing failures",
-                tx.prepare_cached("DELETE FROM failures WHERE doc_id = ?1 OR failure_key = ?2")
-                    .and_then(|mut s| s.execute(params![input.doc.id, format!("read:{}", input.origin)])),
-            )?;
+        Item::Coded { input, hash, coded, stored } => {
+            let replaced = stored && delete_document(tx, &input.doc.id)?;
+            let key = state.next_key;
+            state.next_key += 1;
+            insert_document(tx, key, &input, &hash, &coded, stats)?;
+            let read_key = format!("read:{}", input.origin);
+            if state.failed_ids.contains(&input.doc.id) || state.failed_keys.contains(&read_key) {
+                ctx(
+                    "clearing failures",
+                    tx.prepare_cached("DELETE FROM failures WHERE doc_id = ?1 OR failure_key = ?2")
+                        .and_then(|mut s| s.execute(params![input.doc.id, read_key])),
+                )?;
+                state.failed_ids.remove(&input.doc.id);
+                state.failed_keys.remove(&read_key);
+                state.failed_keys.remove(&format!("doc:{}", input.doc.id));
+            }
             if replaced {
                 stats.replaced += 1;
             } else {
@@ -523,37 +567,13 @@ fn span_cols(span: Option<(u32, u32)>) -> (Option<u32>, Option<u32>) {
 
 fn insert_document(
     tx: &Transaction<'_>,
+    key: i64,
     input: &Input,
     hash: &str,
     coded: &CodedDoc,
     stats: &mut WriterStats,
 ) -> std::result::Result<(), WriteErr> {
     let doc = &input.doc;
-    let date = doc.date.map(|d| d.to_string());
-    ctx(
-        "storing a document",
-        tx.prepare_cached(
-            "INSERT INTO documents(id, hash, date, source, url, title, origin, bytes, sentences,
-                n_events, n_actors, n_quotes, n_places, n_positions, n_skips, n_other, dyad_version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, 0, 0, 0, 0, 0, 0, ?10)",
-        )
-        .and_then(|mut s| {
-            s.execute(params![
-                doc.id,
-                hash,
-                date,
-                doc.source,
-                doc.url,
-                doc.title,
-                input.origin,
-                doc.text.len() as i64,
-                coded.sentences,
-                DYAD_VERSION
-            ])
-        }),
-    )?;
-    let key = tx.last_insert_rowid();
-
     let mut n_events = 0usize;
     {
         let mut s = ctx(
@@ -750,22 +770,34 @@ fn insert_document(
             ctx("storing a record", s.execute(params![key, kind, json]))?;
         }
     }
+    let date = doc.date.map(|d| d.to_string());
     ctx(
-        "counting records",
+        "storing a document",
         tx.prepare_cached(
-            "UPDATE documents SET n_events = ?2, n_actors = ?3, n_quotes = ?4, n_places = ?5, n_positions = ?6,
-                n_skips = ?7, n_other = ?8 WHERE doc_key = ?1",
+            "INSERT INTO documents(doc_key, id, hash, date, source, url, title, origin, bytes, sentences,
+                n_events, n_actors, n_quotes, n_places, n_positions, n_skips, n_other, dyad_version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         )
         .and_then(|mut s| {
             s.execute(params![
                 key,
+                doc.id,
+                hash,
+                date,
+                doc.source,
+                doc.url,
+                doc.title,
+                input.origin,
+                doc.text.len() as i64,
+                coded.sentences,
                 n_events as i64,
                 n_actors as i64,
                 n_quotes as i64,
                 n_places as i64,
                 n_positions as i64,
                 coded.skips.len() as i64,
-                coded.other.len() as i64
+                coded.other.len() as i64,
+                DYAD_VERSION
             ])
         }),
     )?;
