@@ -377,11 +377,14 @@ fn bar(len: Option<u64>, what: &str) -> ProgressBar {
     let (pb, template) = match len {
         Some(n) => (
             ProgressBar::new(n),
-            format!("{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {{per_sec}} ETA {{eta}}"),
+            format!("{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {{rate}} ETA {{eta}}"),
         ),
-        None => (ProgressBar::new_spinner(), format!("{{spinner}} {what} {{pos}} {{per_sec}} {{elapsed}}")),
+        None => (ProgressBar::new_spinner(), format!("{{spinner}} {what} {{pos}} {{rate}} {{elapsed}}")),
     };
     if let Ok(style) = ProgressStyle::with_template(&template) {
+        let style = style.with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0}/s", s.per_sec());
+        });
         pb.set_style(style);
     }
     pb.enable_steady_tick(Duration::from_millis(120));

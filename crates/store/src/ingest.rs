@@ -403,7 +403,23 @@ fn commit(
     let needs_tx = items.iter().any(|i| !matches!(i, Item::Unchanged { .. }));
     let mut local = WriterStats::default();
     if needs_tx {
-        let tx = conn.transaction().map_err(|e| fail("starting a transaction", e))?;
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| fail("starting a transaction", e))?;
+        // One writer per store: another process that stored documents since
+        // this ingest started would make its decisions (new or replaced,
+        // document keys) wrong, so stop before writing anything.
+        let last: i64 = tx
+            .query_row("SELECT COALESCE(MAX(doc_key), 0) FROM documents", [], |r| r.get(0))
+            .map_err(|e| fail("reading documents", e))?;
+        if last >= state.next_key {
+            return Err(Error::Aborted(format!(
+                "{}: another process stored documents in this database during the ingest; run one ingest per \
+                 database at a time, then run this one again (everything committed so far is kept)",
+                path.display()
+            )));
+        }
+        state.next_key = last + 1;
         tx.execute("UPDATE meta SET value = '1' WHERE key = 'events_dirty'", [])
             .map_err(|e| fail("writing meta", e))?;
         for item in items {

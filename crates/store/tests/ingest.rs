@@ -297,3 +297,44 @@ fn queries_filter_events_and_mentions() {
     assert!(mentions.iter().all(|m| m.event_id.as_deref().is_some_and(|id| id.starts_with("evt-"))));
     assert_eq!(mentions[0].news_source.as_deref(), Some("AP"));
 }
+
+#[test]
+fn two_ingests_into_one_store_are_caught() {
+    let dir = TempDir::new("concurrent");
+    let db = dir.path("s.db");
+    drop(open(&db));
+    let slow = |d: &dyad_text::Document| {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        line_coder(d)
+    };
+    let a_docs = corpus(400);
+    let b_docs: Vec<_> = corpus(400)
+        .into_iter()
+        .map(|mut d| {
+            d.id = format!("b-{}", d.id);
+            d
+        })
+        .collect();
+    let o = IngestOptions { batch_docs: 5, chunk_docs: 10, ..IngestOptions::default() };
+    let (ra, rb) = std::thread::scope(|s| {
+        let a = s.spawn(|| ingest(&mut open(&db), inputs(&a_docs), slow, &o, &|_| {}));
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let b = s.spawn(|| ingest(&mut open(&db), inputs(&b_docs), slow, &o, &|_| {}));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let errors: Vec<String> =
+        [&ra, &rb].iter().filter_map(|r| r.as_ref().err().map(|e| e.to_string())).collect();
+    assert!(!errors.is_empty(), "interleaved writers must be refused");
+    assert!(errors.iter().all(|e| e.contains("another process")), "{errors:?}");
+    let store = open(&db);
+    store.check().unwrap();
+    let bad: i64 = store
+        .connection()
+        .query_row(
+            "SELECT COUNT(*) FROM documents d WHERE n_events != (SELECT COUNT(*) FROM mentions m WHERE m.doc_key = d.doc_key)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(bad, 0);
+}
