@@ -189,5 +189,6 @@ mod parquet_files {
             format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         assert!(out.status.success(), "{text}");
         assert!(text.contains("all checks passed"), "{text}");
+        eprint!("{text}");
     }
 }
