@@ -1,4 +1,24 @@
 //! Actors, events, quotes, dates, places and positions from analysed text.
+//!
+//! This crate holds dyad's event coder (see `DESIGN.md` beside this crate),
+//! the output record types ([`record`]), the coder [`options`] and the
+//! validation-suite readers and scoring ([`suite`]).
+//!
+//! ```
+//! use dyad_code::suite::{Expected, Triple};
+//! use dyad_code::suite::score::{is_exact, Outcome};
+//!
+//! let want = Expected::Events(vec![Triple::new("ARN", "GON", "064")]);
+//! assert!(is_exact(&want, &Outcome::Events(vec![Triple::new("ARN", "GON", "064")])));
+//! assert!(!is_exact(&want, &Outcome::Events(vec![])));
+//! ```
 
 pub mod dates;
+mod error;
+pub mod options;
 pub mod quotes;
+pub mod record;
+pub mod suite;
+
+pub use error::{Error, Result};
+pub use options::Options;

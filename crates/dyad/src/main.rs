@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 
 mod dict;
+mod store_cmd;
 
 #[derive(Parser)]
 #[command(name = "dyad", version, about = "English news text to political event data")]
@@ -23,6 +24,12 @@ enum Command {
         #[command(subcommand)]
         command: dict::DictCommand,
     },
+    /// Code documents into an event store (SQLite), skipping those already stored.
+    Ingest(store_cmd::IngestArgs),
+    /// Select events (or mentions, daily counts, failures) from a store.
+    Query(store_cmd::QueryArgs),
+    /// Export a store as PLOVER JSON Lines, GDELT 2.0, Phoenix, CSV or Parquet.
+    Export(store_cmd::ExportArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -38,6 +45,9 @@ fn main() -> anyhow::Result<()> {
             }
         }
         Command::Dict { command } => std::process::exit(dict::run(command)?),
+        Command::Ingest(args) => store_cmd::ingest(&args)?,
+        Command::Query(args) => store_cmd::query(&args)?,
+        Command::Export(args) => store_cmd::export(&args)?,
     }
     Ok(())
 }
