@@ -8,6 +8,8 @@ pub mod conllu;
 mod error;
 pub mod hash;
 pub mod model;
+mod parse_table;
+pub mod parser;
 pub mod perceptron;
 
 pub use error::{Error, Result};
