@@ -1355,5 +1355,10 @@ mod tests {
         assert_eq!((words[name], out[name].head), ("Vladimir", 2), "{show:?}");
         assert!(p.label_name(out[name].label).starts_with("obl"), "{show:?}");
         assert_eq!(out[1].head, 0, "{show:?}");
+        // 500 copies run together: one 5,000-word "sentence" still gives a tree.
+        let (w, u, x) = (words.repeat(500), upos.repeat(500), xpos.repeat(500));
+        p.parse(&w, &u, &x, &mut ParseScratch::default(), &mut out);
+        assert_eq!(out.len(), 5000);
+        assert_tree(&out);
     }
 }
