@@ -762,7 +762,8 @@ pub struct TrainOptions {
     pub explore_p: f64,
     /// Seed of the shuffling and exploration (training is deterministic).
     pub seed: u64,
-    /// Transition features whose averaged weights all stay below this are dropped.
+    /// Hashed (word) transition features whose averaged weights all stay
+    /// below this are dropped: a smaller, faster model at no measured cost.
     pub prune: f32,
     /// Labeller weights at most this large are dropped.
     pub label_prune: f32,
