@@ -2,4 +2,5 @@
 
 pub mod dates;
 pub mod places;
+pub mod positions;
 pub mod quotes;

@@ -87,8 +87,8 @@ mod words;
 
 use words::{classes, is, Cls};
 use words::{
-    ADV, ATTACK_NOUN, CLAUSE, DET, EVENT_NOUN, FUNC, HOST, MOTION, NOUN_S, PARTY_NOUN, PLACE_NOUN, P_DIR,
-    P_FROM, P_LOC, P_OF, P_PARTY, P_TOPIC, STOP, TRANSFER, VERB, VISIT,
+    ADV, ATTACK_NOUN, CLAUSE, DET, EVENT_NOUN, FUNC, HOST, MOTION, NOUN_MOD, NOUN_S, PARTY_NOUN, PLACE_NOUN,
+    P_DIR, P_FROM, P_LOC, P_OF, P_PARTY, P_TOPIC, STOP, TRANSFER, VERB, VISIT,
 };
 
 /// What a token's parse says: its head, relation and part of speech.
@@ -386,7 +386,6 @@ struct Attach {
 /// The sentence, with helpers over words and parse.
 struct View<'s, 'a> {
     s: &'s SentenceIn<'a>,
-    all_caps: bool,
 }
 
 impl<'s, 'a> View<'s, 'a> {
@@ -428,6 +427,35 @@ impl<'s, 'a> View<'s, 'a> {
         self.word(i).chars().next().is_some_and(char::is_lowercase)
     }
 
+    /// Whether token `i` stands among words written in capitals (a
+    /// headline, a wire dateline): three or more, all of the words with
+    /// letters around it.
+    fn caps(&self, i: usize) -> bool {
+        let lo = i.saturating_sub(3);
+        let hi = (i + 4).min(self.len());
+        let mut n = 0;
+        for k in lo..hi {
+            let w = self.word(k);
+            if w.chars().any(char::is_lowercase) {
+                return false;
+            }
+            if w.chars().filter(|c| c.is_uppercase()).count() >= 2 {
+                n += 1;
+            }
+        }
+        n >= 3
+    }
+
+    /// Whether token `i` is a word in capitals followed by a dateline mark
+    /// ("MOSCOW (Reuters) -", "KYIV, Ukraine —").
+    fn dateline(&self, i: usize, end: usize) -> bool {
+        i == 0
+            && self.word(i).chars().filter(|c| c.is_alphabetic()).count() >= 3
+            && !self.word(i).chars().any(char::is_lowercase)
+            && matches!(self.word(end), "," | "(" | "—" | "–" | "-")
+            || self.word(end).starts_with('(') && i == 0 && !self.word(i).chars().any(char::is_lowercase)
+    }
+
     fn possessive(&self, i: usize) -> bool {
         matches!(self.word(i), "’s" | "'s" | "’" | "'" | "’S" | "'S")
     }
@@ -449,22 +477,6 @@ fn strip_possessive(w: &str) -> (&str, bool) {
     (w, false)
 }
 
-/// Whether a sentence's letters are all upper case (a headline or wire dateline).
-fn is_all_caps(words: &[&str]) -> bool {
-    let mut upper = 0usize;
-    for w in words {
-        for c in w.chars() {
-            if c.is_lowercase() {
-                return false;
-            }
-            if c.is_uppercase() {
-                upper += 1;
-            }
-        }
-    }
-    upper >= 8
-}
-
 /// The most tokens of a name the finder looks at.
 const WINDOW: usize = 8;
 
@@ -480,7 +492,7 @@ impl PlaceFinder {
     /// Appends the sentence's place names to `doc`, classified (not yet
     /// resolved). One pass over the tokens; allocates only when `doc` grows.
     pub fn find(&self, s: &SentenceIn<'_>, doc: &mut DocPlaces) {
-        let v = View { s, all_caps: is_all_caps(s.words) };
+        let v = View { s };
         let n = s.words.len().min(s.spans.len());
         let mut i = 0;
         while i < n {
@@ -492,7 +504,7 @@ impl PlaceFinder {
                         doc.cands.extend_from_slice(cands);
                         let c1 = doc.cands.len() as u32;
                         let span = Span { start: s.spans[i].start, end: s.spans[end - 1].end };
-                        let span = trim_possessive_span(span, s.words[end - 1]);
+                        let span = trim_span(span, s.words[i], s.words[end - 1]);
                         doc.mentions.push(PlaceMention {
                             sentence: s.index,
                             start: i as u32,
@@ -522,7 +534,7 @@ impl PlaceFinder {
         if !first.is_alphabetic() && !matches!(first, '(' | '“' | '"' | '‘' | '\'') {
             return None;
         }
-        if !v.all_caps && !w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase) {
+        if !w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase) {
             return None;
         }
         // Copy the window, cutting it after a possessive ending.
@@ -563,7 +575,7 @@ impl PlaceFinder {
             return None;
         }
         let all_common = cands.iter().all(|c| c.is_common_word());
-        if all_common && (v.all_caps || i == 0 || is_opening(v.word(i.wrapping_sub(1)))) {
+        if all_common && (v.caps(i) || i == 0 || is_opening(v.word(i.wrapping_sub(1)))) {
             return None;
         }
         // A demonym used as an adjective or noun ("Saudi officials").
@@ -573,7 +585,7 @@ impl PlaceFinder {
                 return None;
             }
         }
-        if !v.all_caps && self.runs_into_name(v, i, end) {
+        if !v.caps(i) && !v.dateline(i, end) && self.runs_into_name(v, i, end) {
             return None;
         }
         Some(self.classify(v, i, end, cands))
@@ -679,6 +691,9 @@ impl PlaceFinder {
     /// Classification from the words around the name (no parse).
     fn classify_words(&self, v: &View<'_, '_>, i: usize, end: usize, kind: PlaceKind) -> Attach {
         let none = |usage, why| Attach { usage, why, governor: None, case: None };
+        if v.dateline(i, end) {
+            return none(PlaceUse::Place, why::DATELINE);
+        }
         // Possessor: "Kiev’s desire", "Gaza’s population".
         let glued = strip_possessive(v.word(end - 1)).1;
         if glued || v.possessive(end) {
@@ -707,8 +722,11 @@ impl PlaceFinder {
         if let Some(j) = p {
             let c = v.cls(j);
             let prep = c & (P_LOC | P_DIR | P_FROM | P_PARTY | P_TOPIC | P_OF) != 0;
-            if prep && (v.lowercase_word(j) || v.all_caps) || (j == 0 && c & P_LOC != 0) {
-                let gov = governor_before(v, j);
+            if prep && (v.lowercase_word(j) || v.caps(j)) || (j == 0 && c & P_LOC != 0) {
+                let mut gov = governor_before(v, j);
+                if c & (P_DIR | P_FROM) != 0 {
+                    gov = motion_before(v, gov).or(gov);
+                }
                 let mut a = prep_rule(v, j, gov, kind);
                 a.case = Some(j);
                 return a;
@@ -718,7 +736,7 @@ impl PlaceFinder {
             }
         }
         // "Moscow talks", "US-Ukraine talks".
-        if end < v.len() && v.lowercase_word(end) && is(v.word(end), EVENT_NOUN) {
+        if end < v.len() && (v.lowercase_word(end) || v.caps(end)) && is(v.word(end), EVENT_NOUN) {
             return if kind == PlaceKind::Country {
                 Attach { governor: Some(end), ..none(PlaceUse::Actor, why::EVENT_PARTY) }
             } else {
@@ -735,9 +753,6 @@ impl PlaceFinder {
                 } else {
                     Attach { governor: Some(vb), ..none(PlaceUse::Actor, why::SUBJECT) }
                 };
-            }
-            if i == 0 && end < v.len() && matches!(v.word(end), "," | "(" | "—" | "–") && v.all_caps {
-                return none(PlaceUse::Place, why::DATELINE);
             }
         }
         // An object right after a verb of another kind: "offer Kiev guarantees".
@@ -777,7 +792,13 @@ impl PlaceFinder {
             let eligible = cands.iter().filter(|c| !c.is_common_word());
             let mut it = eligible.clone();
             let Some(&first) = it.next() else { continue };
-            let unambiguous = first.kind == Kind::Country || it.next().is_none();
+            // A country name counts whatever its use; another name only as a
+            // place ("Hamas said" is not Hamm, Germany).
+            if first.kind != Kind::Country && !m.usage.is_place() {
+                continue;
+            }
+            let has_region = cands.iter().any(|c| c.kind == Kind::Region);
+            let unambiguous = (first.kind == Kind::Country && !has_region) || it.next().is_none();
             if !unambiguous {
                 continue;
             }
@@ -797,14 +818,35 @@ impl PlaceFinder {
     pub fn choose(&self, cands: &[Candidate], lower: bool, ctx: &Context) -> Option<Resolved> {
         let r = self.gaz.choose(cands, lower, ctx)?;
         let chosen = Resolved { candidate: r.candidate, reason: r.reason };
-        if r.reason != reason::PRIOR || r.candidate.is_primary_name() {
+        // "Georgia" in an American story: the state, when the country is
+        // not in the context and the state's country is.
+        if r.kind == Kind::Country && !ctx.has_country(r.country_iso3) {
+            let state = cands.iter().find(|c| {
+                c.kind == Kind::Region
+                    && c.is_primary_name()
+                    && self.gaz.region(c.index).is_some_and(|g| ctx.has_country(g.country_iso3()))
+            });
+            if let Some(&c) = state {
+                return Some(Resolved { candidate: c, reason: STATE_IN_CONTEXT });
+            }
+        }
+        let by_prior = matches!(r.reason, reason::PRIOR | reason::PRIOR_IN_CONTEXT | reason::CONTEXT_COUNTRY);
+        if !by_prior || r.candidate.is_primary_name() {
             return Some(chosen);
         }
+        // With a context, the main-name namesake must be in it too.
+        let in_ctx = |d: &Resolution<'_>| ctx.is_empty() || ctx.has_country(d.country_iso3);
         let weight = r.population.max(1);
         let better = cands
             .iter()
             .filter(|c| c.is_primary_name() && !c.is_common_word())
-            .filter_map(|&c| self.gaz.describe(c, "").map(|d| (d.population, c)))
+            .filter_map(|&c| self.gaz.describe(c, "").map(|d| (d, c)))
+            // Not the region the default city lies in ("New York" the city, not the state).
+            .filter(|(d, _)| {
+                !(d.kind == Kind::Region && Some(d.name) == r.admin1 && d.country_iso3 == r.country_iso3)
+            })
+            .filter(|(d, _)| in_ctx(d))
+            .map(|(d, c)| (d.population, c))
             .filter(|(pop, _)| pop.saturating_mul(MAIN_NAME_RATIO) >= weight)
             .max_by_key(|(pop, _)| *pop);
         Some(match better {
@@ -831,14 +873,14 @@ impl PlaceFinder {
         doc: &DocPlaces,
         trigger: Range<usize>,
     ) -> LocationChoice {
-        let v = View { s, all_caps: is_all_caps(s.words) };
+        let v = View { s };
         let n = v.len();
         let trigger = trigger.start.min(n)..trigger.end.min(n).max(trigger.start.min(n));
         if trigger.is_empty() {
             return LocationChoice { mention: None, reason: "no trigger".into() };
         }
         let places: Vec<(usize, &PlaceMention)> =
-            doc.in_sentence(s.index).filter(|(_, m)| m.usage.is_place()).collect();
+            doc.in_sentence(s.index).filter(|(_, m)| m.usage.is_place() && m.why != why::DATELINE).collect();
         if places.is_empty() {
             return LocationChoice { mention: None, reason: "no place in the sentence".into() };
         }
@@ -862,11 +904,14 @@ impl PlaceFinder {
             }
             // The clause's only place.
             let clause = clause_of(&v, t);
+            // Attached to the clause: an adverbial of its verb, not a noun's modifier.
             let same: Vec<usize> = places
                 .iter()
                 .filter(|(_, m)| {
                     let h = mention_head(&v, m);
-                    v.syn(h).is_some() && clause_of(&v, h) == clause
+                    let adverbial = matches!(base(v.rel(h)), "obl" | "advmod")
+                        || matches!(m.why, why::HOST_SUBJECT | why::VISIT_OBJECT | why::PASSIVE_SUBJECT);
+                    v.syn(h).is_some() && adverbial && clause_of(&v, h) == clause
                 })
                 .map(|&(k, _)| k)
                 .collect();
@@ -878,18 +923,27 @@ impl PlaceFinder {
             }
             return LocationChoice { mention: None, reason: format!("no place governed by {tw}") };
         }
-        // No parse: the words after the trigger, up to a clause break.
+        // No parse. A place after an abstract noun only qualifies it ("a
+        // ceasefire in Gaza").
+        let qualifies = |m: &PlaceMention| {
+            m.case.and_then(|c| governor_before(&v, c as usize)).is_some_and(|g| v.cls(g) & NOUN_MOD != 0)
+        };
+        let places: Vec<(usize, &PlaceMention)> = places.into_iter().filter(|(_, m)| !qualifies(m)).collect();
+        // The words after the trigger, up to a clause break.
         let mut j = trigger.end;
         let stop = (trigger.end + 12).min(n);
         while j < stop {
             let w = v.word(j);
-            if is_break(w) {
+            // A clause break, or a subordinate clause with its own events
+            // ("told reporters that Paris would send ... to Kyiv").
+            if is_break(w) || is_subordinator(w) {
                 break;
             }
             if let Some(&(k, m)) = places.iter().find(|(_, m)| m.start as usize == j) {
                 let via = m.case.map(|c| v.word(c as usize));
                 let prep_ok = m.case.is_some_and(|c| is(v.word(c as usize), P_LOC | P_DIR | P_FROM))
                     || m.why == why::VISIT_OBJECT
+                    || m.why == why::OF_PLACE
                     || m.why == why::EVENT_MODIFIER_CITY
                     || (m.case.is_some_and(|c| v.word(c as usize) == "for") && m.why == why::DESTINATION);
                 if prep_ok {
@@ -921,11 +975,23 @@ impl PlaceFinder {
                 reason: format!("the sentence opens with {p} a place (no parse)"),
             };
         }
+        let located = |m: &PlaceMention| {
+            m.case.is_some_and(|c| is(v.word(c as usize), P_LOC))
+                || matches!(
+                    m.why,
+                    why::OF_PLACE
+                        | why::VISIT_OBJECT
+                        | why::EVENT_MODIFIER_CITY
+                        | why::DESTINATION
+                        | why::HOST_SUBJECT
+                )
+        };
         if let [(k, m)] = places.as_slice() {
             let (a, b) =
                 if (m.start as usize) < t { (m.end as usize, t) } else { (trigger.end, m.start as usize) };
+            let a = a.min(b);
             let broken = (a..b).any(|x| is_break(v.word(x)) && v.word(x) != ",");
-            if !broken {
+            if !broken && located(m) {
                 return LocationChoice {
                     mention: Some(*k),
                     reason: format!("the only place in the sentence of {tw} (no parse)"),
@@ -969,7 +1035,10 @@ impl PlaceFinder {
             return Some((strength, format!("governed by {tw} {via}")));
         }
         // Through one noun: "held talks in Geneva", "signed a deal in Riyadh".
-        if v.head(g) == Some(t) && matches!(base(v.rel(g)), "obj" | "obl" | "nmod" | "nsubj") {
+        if v.head(g) == Some(t)
+            && matches!(base(v.rel(g)), "obj" | "obl" | "nmod" | "nsubj")
+            && is(v.word(g), EVENT_NOUN)
+        {
             return Some((strength, format!("governed by {tw} through {} {via}", v.word(g))));
         }
         // The trigger is the subject of the verb that governs the place
@@ -993,6 +1062,10 @@ impl PlaceFinder {
         None
     }
 }
+
+/// The reason given for a region chosen over a namesake country.
+pub const STATE_IN_CONTEXT: &str =
+    "a first-level region in a context country, over a namesake country outside the context";
 
 /// The ratio under which a main-name namesake wins over an alternate-name default.
 const MAIN_NAME_RATIO: u64 = 5;
@@ -1091,6 +1164,27 @@ fn governor_before(v: &View<'_, '_>, j: usize) -> Option<usize> {
     Some(g)
 }
 
+/// A verb or noun of motion or sending a few words before `g` in its clause
+/// ("send more troops to Kursk", "arrived by train from Poland").
+fn motion_before(v: &View<'_, '_>, g: Option<usize>) -> Option<usize> {
+    let g = g?;
+    if v.cls(g) & (MOTION | TRANSFER) != 0 {
+        return Some(g);
+    }
+    let mut k = g;
+    for _ in 0..4 {
+        k = k.checked_sub(1)?;
+        let c = v.cls(k);
+        if c & CLAUSE != 0 {
+            return None;
+        }
+        if c & (MOTION | TRANSFER) != 0 && v.lowercase_word(k) {
+            return Some(k);
+        }
+    }
+    None
+}
+
 /// The first word from `j` on that could be the noun a possessor owns,
 /// skipping adjectives of up to two words ("Kiev’s NATO aspirations").
 fn next_noun(v: &View<'_, '_>, j: usize) -> Option<usize> {
@@ -1175,6 +1269,26 @@ fn is_break(w: &str) -> bool {
     )
 }
 
+fn is_subordinator(w: &str) -> bool {
+    matches!(
+        w,
+        "that"
+            | "whether"
+            | "if"
+            | "because"
+            | "after"
+            | "before"
+            | "when"
+            | "as"
+            | "since"
+            | "until"
+            | "unless"
+            | "although"
+            | "though"
+            | "so"
+    )
+}
+
 fn is_opening(w: &str) -> bool {
     matches!(w, "“" | "\"" | "‘" | "'" | ":" | "(" | "—" | "–" | "-" | "«")
 }
@@ -1209,14 +1323,22 @@ fn is_title(w: &str) -> bool {
     )
 }
 
-fn trim_possessive_span(span: Span, last: &str) -> Span {
-    let (w, poss) = strip_possessive(last);
-    if poss {
-        let cut = (last.len() - w.len()) as u32;
-        Span { start: span.start, end: span.end.saturating_sub(cut).max(span.start) }
+/// The span without a possessive ending or punctuation glued to the first
+/// or last token ("London:", "(Moscow)", "Kiev's").
+fn trim_span(span: Span, first: &str, last: &str) -> Span {
+    let lead = first.len() - first.trim_start_matches(|c: char| !c.is_alphanumeric()).len();
+    let (w, _) = strip_possessive(last);
+    let kept = w.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.');
+    // A final full stop stays only in an abbreviation ("U.S.").
+    let kept = if kept.ends_with('.') && kept[..kept.len() - 1].contains('.') {
+        kept
     } else {
-        span
-    }
+        kept.trim_end_matches('.')
+    };
+    let cut = (last.len() - kept.len()) as u32;
+    let start = span.start + lead as u32;
+    let end = span.end.saturating_sub(cut).max(start);
+    Span { start, end }
 }
 
 /// The mention's head token: the one whose head lies outside it (else its last).
@@ -1238,7 +1360,8 @@ fn clause_of(v: &View<'_, '_>, t: usize) -> usize {
     let mut x = t;
     for _ in 0..v.len() {
         let rel = v.rel(x);
-        if matches!(base(rel), "root" | "ccomp" | "advcl" | "acl" | "xcomp" | "csubj" | "parataxis") {
+        if matches!(base(rel), "root" | "ccomp" | "advcl" | "acl" | "xcomp" | "csubj" | "parataxis" | "conj")
+        {
             return x;
         }
         match v.head(x) {

@@ -54,6 +54,9 @@ pub(crate) const ADV: Cls = 1 << 18;
 pub(crate) const FUNC: Cls = 1 << 19;
 /// Nouns naming a party that sends or receives: support from, envoy to.
 pub(crate) const PARTY_NOUN: Cls = 1 << 20;
+/// Abstract nouns a place only qualifies ("a ceasefire in Gaza", "the war
+/// in Ukraine"): the place is not where the clause's event happens.
+pub(crate) const NOUN_MOD: Cls = 1 << 21;
 
 const LOC: &[&str] = &[
     "in",
@@ -941,6 +944,44 @@ const PARTY_NOUN_W: &[&str] = &[
     "oil",
 ];
 
+const NOUN_MOD_W: &[&str] = &[
+    "ceasefire",
+    "truce",
+    "war",
+    "wars",
+    "conflict",
+    "crisis",
+    "situation",
+    "election",
+    "elections",
+    "vote",
+    "sanctions",
+    "tariffs",
+    "peace",
+    "investment",
+    "investments",
+    "interests",
+    "presence",
+    "stake",
+    "role",
+    "influence",
+    "operations",
+    "operation",
+    "violence",
+    "fighting",
+    "insurgency",
+    "rights",
+    "democracy",
+    "policy",
+    "aid",
+    "involvement",
+    "interference",
+    "intervention",
+    "stability",
+    "security",
+    "reforms",
+];
+
 fn table() -> &'static WordTable<Cls> {
     static TABLE: OnceLock<WordTable<Cls>> = OnceLock::new();
     TABLE.get_or_init(|| {
@@ -968,7 +1009,7 @@ fn table() -> &'static WordTable<Cls> {
         ];
         // Merge the classes of words listed in several groups.
         let mut merged: Vec<(&'static str, Cls)> = Vec::new();
-        let all = groups.iter().copied().chain(std::iter::once((PARTY_NOUN_W, PARTY_NOUN)));
+        let all = groups.iter().copied().chain([(PARTY_NOUN_W, PARTY_NOUN), (NOUN_MOD_W, NOUN_MOD)]);
         for (words, cls) in all {
             for &w in words {
                 match merged.iter_mut().find(|(k, _)| *k == w) {
