@@ -537,6 +537,11 @@ impl PlaceFinder {
         if !w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase) {
             return None;
         }
+        // A capitalised function word ("In", "But", "He") opens no place name
+        // ("The" may: "The Hague"); a single letter is no name.
+        if w.len() < 2 || (is(w, FUNC) && !w.eq_ignore_ascii_case("the")) {
+            return None;
+        }
         // Copy the window, cutting it after a possessive ending.
         let mut win: [&str; WINDOW] = [""; WINDOW];
         let mut k = 0;

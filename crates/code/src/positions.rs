@@ -477,6 +477,15 @@ impl PositionFinder {
         let mut i = 0;
         let mut last_end = 0;
         while i < toks.len() {
+            // Punctuation starts no issue; nor does a word that opens no
+            // phrase of the issues file, unless a frame may start with it
+            // (a name in a sentence holding a frame's word).
+            let t = &toks[i];
+            let may_frame = anchored && t.text(text).chars().next().is_some_and(char::is_uppercase);
+            if t.kind == Kind::Punct || !may_frame && !self.issues.phrases.has_first(t.text(text)) {
+                i += 1;
+                continue;
+            }
             if let Some((end, m)) = self.mention_at(text, &toks, i, last_end, anchored) {
                 let end = end.max(i + 1);
                 out.push(m);
@@ -587,9 +596,19 @@ impl PositionFinder {
     /// The longest frame pattern matching at token `i`.
     fn frame_at(&self, text: &str, toks: &[Tok], i: usize) -> Option<(usize, IssueMention)> {
         let mut best: Option<FrameHit<'_>> = None;
+        // The filler at `i`, looked up once for all the patterns opening with a slot.
+        let mut first: Option<Option<(usize, Filler)>> = None;
         for (f, frame) in self.issues.frames.iter().enumerate() {
             for p in &frame.patterns {
-                if let Some((end, fills)) = self.match_pattern(text, toks, i, p) {
+                let opening = match p.items.first() {
+                    Some(Item::Word(w)) if !tok_eq(toks[i].text(text), w) => continue,
+                    Some(Item::Slot(_)) => match first.get_or_insert_with(|| self.filler_at(text, toks, i)) {
+                        Some(fill) => Some(fill.clone()),
+                        None => continue,
+                    },
+                    _ => None,
+                };
+                if let Some((end, fills)) = self.match_pattern(text, toks, i, p, opening) {
                     if best.as_ref().is_none_or(|b| end > b.0) {
                         best = Some((end, f as u32, p, fills));
                     }
@@ -636,6 +655,7 @@ impl PositionFinder {
         toks: &[Tok],
         i: usize,
         p: &Pattern,
+        mut opening: Option<(usize, Filler)>,
     ) -> Option<(usize, Vec<(Slot, Filler)>)> {
         let mut k = i;
         let mut fills: Vec<(Slot, Filler)> = Vec::new();
@@ -648,7 +668,10 @@ impl PositionFinder {
                     k += 1;
                 }
                 Item::Slot(s) => {
-                    let (n, f) = self.filler_at(text, toks, k)?;
+                    let (n, f) = match opening.take() {
+                        Some(found) if k == i => found,
+                        _ => self.filler_at(text, toks, k)?,
+                    };
                     if fills.iter().any(|(_, g)| g.name == f.name) {
                         return None;
                     }

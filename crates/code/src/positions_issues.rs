@@ -84,15 +84,58 @@ pub(crate) enum Val {
 }
 
 /// Token sequences indexed by their first token.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct PhraseSet {
-    by_first: HashMap<String, Vec<(Vec<String>, Val)>>,
+    by_first: HashMap<Box<[u8]>, Vec<(Vec<String>, Val)>, Fnv>,
+    /// Bit `len` of `quick[first byte % 64]` is set when some first word has
+    /// that first byte and length (lengths over 31 share bit 31): most words
+    /// are rejected without hashing.
+    quick: [u32; 64],
+}
+
+impl Default for PhraseSet {
+    fn default() -> Self {
+        PhraseSet { by_first: HashMap::default(), quick: [0; 64] }
+    }
+}
+
+fn quick_bit(key: &[u8]) -> Option<(usize, u32)> {
+    let first = *key.first()?;
+    Some((usize::from(first % 64), 1u32 << key.len().min(31)))
+}
+
+/// FNV-1a: the keys are short words, for which SipHash is slow.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Fnv;
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = FnvHasher;
+    fn build_hasher(&self) -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+pub(crate) struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
 }
 
 impl PhraseSet {
     pub(crate) fn add(&mut self, toks: Vec<String>, val: Val) {
         let Some(first) = toks.first().cloned() else { return };
-        let list = self.by_first.entry(first).or_default();
+        if let Some((slot, bit)) = quick_bit(first.as_bytes()) {
+            self.quick[slot] |= bit;
+        }
+        let list = self.by_first.entry(first.into_bytes().into_boxed_slice()).or_default();
         if !list.iter().any(|(t, v)| *t == toks && *v == val) {
             list.push((toks, val));
             list.sort_by_key(|x| std::cmp::Reverse(x.0.len()));
@@ -108,7 +151,7 @@ impl PhraseSet {
     ) -> impl Iterator<Item = (usize, Val)> + 's {
         let mut buf = [0u8; 32];
         let list = toks.get(i).and_then(|t| {
-            let k = norm_into(t.text(text), &mut buf)?;
+            let k = norm_bytes(t.text(text), &mut buf)?;
             self.by_first.get(k)
         });
         list.into_iter().flatten().filter_map(move |(seq, v)| {
@@ -121,33 +164,55 @@ impl PhraseSet {
 
     pub fn has_first(&self, w: &str) -> bool {
         let mut buf = [0u8; 32];
-        norm_into(w, &mut buf).is_some_and(|k| self.by_first.contains_key(k))
+        norm_bytes(w, &mut buf).is_some_and(|k| {
+            quick_bit(k).is_some_and(|(slot, bit)| self.quick[slot] & bit != 0)
+                && self.by_first.contains_key(k)
+        })
     }
 }
 
 /// `w` lowercased with apostrophes made ASCII, in `buf`; `None` when it
 /// does not fit or is not ASCII after that.
 pub(crate) fn norm_into<'b>(w: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
+    let b = norm_bytes(w, buf)?;
+    std::str::from_utf8(b).ok()
+}
+
+/// [`norm_into`] as bytes (all ASCII), without the UTF-8 check.
+pub(crate) fn norm_bytes<'b>(w: &str, buf: &'b mut [u8; 32]) -> Option<&'b [u8]> {
+    let src = w.as_bytes();
     let mut n = 0;
-    for c in w.chars() {
-        let c = match c {
-            '’' | '‘' | '`' | '´' => '\'',
-            c => c,
+    let mut i = 0;
+    while i < src.len() {
+        let b = src[i];
+        let out = if b.is_ascii() {
+            i += 1;
+            if b == b'`' {
+                b'\''
+            } else {
+                b.to_ascii_lowercase()
+            }
+        } else {
+            // ’ ‘ (E2 80 99, E2 80 98) and ´ (C2 B4) are apostrophes; any
+            // other non-ASCII character makes the word unmatchable here.
+            match src.get(i..i + 3) {
+                Some([0xE2, 0x80, 0x98 | 0x99]) => i += 3,
+                _ if src.get(i..i + 2) == Some(&[0xC2, 0xB4]) => i += 2,
+                _ => return None,
+            }
+            b'\''
         };
-        if !c.is_ascii() || n >= buf.len() {
-            return None;
-        }
-        buf[n] = c.to_ascii_lowercase() as u8;
+        *buf.get_mut(n)? = out;
         n += 1;
     }
-    std::str::from_utf8(&buf[..n]).ok()
+    buf.get(..n)
 }
 
 /// A token compared with a normalised word.
 pub(crate) fn tok_eq(tok: &str, word: &str) -> bool {
     let mut buf = [0u8; 32];
-    match norm_into(tok, &mut buf) {
-        Some(t) => t == word,
+    match norm_bytes(tok, &mut buf) {
+        Some(t) => t == word.as_bytes(),
         None => norm_string(tok) == word,
     }
 }
@@ -335,9 +400,13 @@ impl Issues {
                             ));
                         }
                     }
+                    // Frames are tried only in sentences holding one of their
+                    // distinctive words ("membership", "join"), not "in" or "'s".
                     for it in &items {
                         if let Item::Word(w) = it {
-                            is.frame_words.add(vec![w.clone()], Val::Drop);
+                            if w.len() > 3 && !matches!(w.as_str(), "into" | "from" | "with" | "that") {
+                                is.frame_words.add(vec![w.clone()], Val::Drop);
+                            }
                         }
                     }
                     if let Some(fr) = is.frames.get_mut(f as usize) {
