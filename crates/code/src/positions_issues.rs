@@ -83,10 +83,13 @@ pub(crate) enum Val {
     Generic,
 }
 
+/// A phrase's normalised tokens and what it stands for.
+type Phrase = (Vec<String>, Val);
+
 /// Token sequences indexed by their first token.
 #[derive(Clone, Debug)]
 pub(crate) struct PhraseSet {
-    by_first: HashMap<Box<[u8]>, Vec<(Vec<String>, Val)>, Fnv>,
+    by_first: HashMap<Box<[u8]>, Vec<Phrase>, Fnv>,
     /// Bit `len` of `quick[first byte % 64]` is set when some first word has
     /// that first byte and length (lengths over 31 share bit 31): most words
     /// are rejected without hashing.
