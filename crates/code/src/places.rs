@@ -724,6 +724,16 @@ impl PlaceFinder {
                 return Attach { governor: Some(end), ..none(PlaceUse::Modifier, why::MODIFIER) };
             }
         }
+        // "part of US and Russian efforts": coordinated with a demonym, the
+        // name is an adjective of the noun after them.
+        let with_demonym = matches!(v.word(end), "and" | "or")
+            && end + 2 < v.len()
+            && !self.gaz.demonym(v.word(end + 1)).is_empty()
+            && v.lowercase_word(end + 2)
+            && classes(v.word(end + 2)) & (FUNC | VERB | ADV | CLAUSE | DET) == 0;
+        if with_demonym {
+            return Attach { governor: Some(end + 2), ..none(PlaceUse::Modifier, why::MODIFIER) };
+        }
         if let Some(j) = p {
             let c = v.cls(j);
             let prep = c & (P_LOC | P_DIR | P_FROM | P_PARTY | P_TOPIC | P_OF) != 0;

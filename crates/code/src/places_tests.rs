@@ -213,6 +213,8 @@ fn prepositions_and_verbs_decide() {
         ("He flew back to Kyiv .", &[("Kyiv", Place)]),
         ("Doha hosted the talks .", &[("Doha", Both)]),
         ("They argued about Crimea .", &[("Crimea", Modifier)]),
+        ("It was part of US and Russian efforts to achieve peace .", &[("US", Modifier)]),
+        ("Caracas welcomed the decision .", &[("Caracas", Actor)]),
     ];
     for (text, want) in cases {
         assert_eq!(t(text, &[], &[]).uses(), u(want), "{text}");

@@ -330,7 +330,7 @@ const VISIT_W: &[&str] = &[
     "shook",
     "devastated",
 ];
-const HOST_W: &[&str] = &["host", "hosts", "hosted", "hosting", "welcomed"];
+const HOST_W: &[&str] = &["host", "hosts", "hosted", "hosting"];
 const PLACE_NOUN_W: &[&str] = &[
     "city",
     "cities",
@@ -784,8 +784,32 @@ const STOP_W: &[&str] = &[
     "best",
 ];
 const ADV_W: &[&str] = &[
-    "back", "directly", "again", "straight", "later", "then", "also", "first", "home", "on", "out", "onward",
-    "onwards", "abroad", "secretly", "briefly", "quickly", "together", "there", "today",
+    "back",
+    "directly",
+    "again",
+    "straight",
+    "later",
+    "then",
+    "also",
+    "first",
+    "home",
+    "on",
+    "out",
+    "onward",
+    "onwards",
+    "abroad",
+    "secretly",
+    "briefly",
+    "quickly",
+    "together",
+    "there",
+    "today",
+    "overnight",
+    "tonight",
+    "tomorrow",
+    "yesterday",
+    "now",
+    "instead",
 ];
 const FUNC_W: &[&str] = &[
     "in",

@@ -481,7 +481,12 @@ impl PositionFinder {
             // phrase of the issues file, unless a frame may start with it
             // (a name in a sentence holding a frame's word).
             let t = &toks[i];
-            let may_frame = anchored && t.text(text).chars().next().is_some_and(char::is_uppercase);
+            let may_frame = anchored
+                && (t.text(text).chars().next().is_some_and(char::is_uppercase)
+                    || matches!(
+                        lower_word(text, t, &mut [0u8; 32]),
+                        "her" | "his" | "its" | "their" | "our"
+                    ));
             if t.kind == Kind::Punct || !may_frame && !self.issues.phrases.has_first(t.text(text)) {
                 i += 1;
                 continue;
@@ -615,7 +620,9 @@ impl PositionFinder {
                 }
             }
         }
-        let (end, f, p, fills) = best?;
+        let (end, f, p, mut fills) = best?;
+        // "her country" is a slot to fill from the event's actors.
+        fills.retain(|(_, v)| !v.name.is_empty());
         let frame = self.issues.frames.get(f as usize)?;
         let get = |s: Slot| fills.iter().find(|(x, _)| *x == s).map(|(_, v)| v);
         let slots: Vec<Slot> =
@@ -693,6 +700,13 @@ impl PositionFinder {
         {
             let ent = self.issues.entities.get(e as usize)?;
             return Some((n, Filler { name: ent.name.clone(), code: ent.code.clone(), text: surface(n) }));
+        }
+        // "her country", "the country": the actor's own, filled from the event.
+        if toks.get(k).is_some_and(|t| {
+            matches!(lower_word(text, t, &mut [0u8; 32]), "her" | "his" | "its" | "their" | "the" | "our")
+        }) && toks.get(k + 1).is_some_and(|t| tok_eq(t.text(text), "country"))
+        {
+            return Some((2, Filler { name: String::new(), code: None, text: surface(2) }));
         }
         // "the EU", "the United States": the article belongs to the name.
         let lead = usize::from(toks.get(k).is_some_and(|t| tok_eq(t.text(text), "the")));
@@ -874,9 +888,32 @@ impl PositionFinder {
                                 .collect();
                         complement = Some(format!("{pw} {}", words.join(" ")));
                         end = e;
-                    } else {
+                    } else if !f.name.is_empty() {
                         complement = Some(format!("{pw} {}", f.name));
                         end = k + n;
+                    }
+                } else if pw == "of" {
+                    // "the withdrawal of all foreign troops": a nominalisation's
+                    // object, without its determiners.
+                    let mut a = end + 1;
+                    while toks.get(a).is_some_and(|t| {
+                        let w = lower_word(text, t, &mut [0u8; 32]).to_string();
+                        is_determiner(&w) || matches!(w.as_str(), "any" | "such")
+                    }) {
+                        a += 1;
+                    }
+                    let mut e = a;
+                    while e < toks.len() && e < a + 3 && toks[e].kind == Kind::Word && {
+                        let w = lower_word(text, &toks[e], &mut buf);
+                        !stops_modifiers(w) && w.chars().next().is_some_and(char::is_lowercase)
+                    } {
+                        e += 1;
+                    }
+                    if e > a {
+                        let words: Vec<String> =
+                            toks[a..e].iter().map(|t| norm_string(t.text(text))).collect();
+                        complement = Some(format!("of {}", words.join(" ")));
+                        end = e;
                     }
                 }
             }
@@ -897,9 +934,15 @@ impl PositionFinder {
             }
             let s = t.text(text);
             if s.chars().next().is_some_and(char::is_uppercase) {
-                // A country or capital reads as the country ("Kiev" → "Ukraine").
+                // A country or capital reads as the country ("Kiev" → "Ukraine");
+                // a demonym stays ("Russian peacekeepers").
                 match self.filler_at(text, toks, a) {
-                    Some((1, f)) if f.code.as_deref().is_some_and(|c| c.len() == 3) => name.push_str(&f.name),
+                    Some((1, f))
+                        if f.code.as_deref().is_some_and(|c| c.len() == 3)
+                            && self.gaz.demonym(s).is_empty() =>
+                    {
+                        name.push_str(&f.name)
+                    }
                     _ => name.push_str(s),
                 }
             } else {
@@ -1215,7 +1258,11 @@ impl PositionFinder {
         let Some(m) = found else { return };
         // "asked to be exempted from the target", "of violating the deal".
         let from = e.complement.map_or(e.trigger.end, |c| c.start).min(m.span.start);
-        let reverser = self.reverser_in(text, Span { start: from, end: m.span.start });
+        let mut reverser = self.reverser_in(text, Span { start: from, end: m.span.start });
+        // "ordered US troops to leave": the issue is to go.
+        if reverser.is_none() {
+            reverser = self.leaving_after(text, Span { start: m.span.end, end: scope.end.max(m.span.end) });
+        }
         if let Some(w) = &reverser {
             if let Some(s) = reverse(stance) {
                 stance = s;
@@ -1297,6 +1344,21 @@ impl PositionFinder {
         }
         let start_limit = toks.get(NEAR_WORDS).map_or(end, |t| t.start);
         (Span { start: from, end }, start_limit)
+    }
+
+    /// "to leave", "to withdraw" right after an issue: its holder wants it gone.
+    fn leaving_after(&self, text: &str, range: Span) -> Option<String> {
+        let mut toks = Vec::new();
+        lex::scan(text, range.start as usize, range.end as usize, &mut toks);
+        let mut buf = [0u8; 32];
+        let w0 = toks.first().map(|t| lower_word(text, t, &mut buf).to_string())?;
+        let w1 = toks.get(1).map(|t| lower_word(text, t, &mut buf).to_string())?;
+        (w0 == "to"
+            && matches!(
+                w1.as_str(),
+                "leave" | "withdraw" | "go" | "exit" | "quit" | "depart" | "end" | "stop"
+            ))
+        .then(|| format!("{w0} {w1}"))
     }
 
     /// Whether `range` holds nothing but determiners and punctuation.
@@ -1784,6 +1846,14 @@ fn stance_of_event(cameo: &str, plover: &str) -> Option<(Stance, String)> {
     let rule = |s: &str| s.to_string();
     if cameo.starts_with("014") || cameo.starts_with("036") {
         return Some((Stance::Open, rule(&format!("CAMEO {cameo}: considering or offering to negotiate"))));
+    }
+    // Reducing relations (16x) is against what is reduced, ended or halted,
+    // except imposing an embargo or sanctions (163), which is for them.
+    if cameo.starts_with("163") {
+        return Some((Stance::For, rule(&format!("CAMEO {cameo}: imposing it"))));
+    }
+    if cameo.starts_with("16") {
+        return Some((Stance::Against, rule(&format!("CAMEO {cameo}: reducing or ending it"))));
     }
     let p = plover.to_ascii_uppercase();
     let by_plover = match p.as_str() {

@@ -270,6 +270,20 @@ fn seed_article_places() {
     assert_eq!(s.extra, 0, "seed: no other places");
 }
 
+/// The same without the parse: the finder reads the words around each name.
+#[test]
+fn seed_article_places_without_parse() {
+    let Some(mut doc) = seed() else { return };
+    doc.inputs["parse"] = Value::Array(Vec::new());
+    let finder = PlaceFinder::new(gazetteer());
+    let mut s = Score::default();
+    score(&doc, &finder, &mut s, true);
+    report("seed without parse", &s);
+    assert_eq!(s.mentions.ok, s.mentions.total, "seed: both places");
+    assert_eq!(s.locations.ok, s.locations.total, "seed: every non-optional event's location");
+    assert_eq!(s.extra, 0, "seed: no other places");
+}
+
 #[test]
 fn fixture_places() {
     let finder = PlaceFinder::new(gazetteer());
