@@ -357,6 +357,7 @@ pub mod why {
     pub const TOPIC: &str = "object of a preposition naming a topic";
     pub const OF_PLACE: &str = "'of' after a place noun";
     pub const OF_ATTACK: &str = "'of' after a noun of military action";
+    pub const ATTACK_TARGET: &str = "'on' after a noun of attack";
     pub const OF_OTHER: &str = "'of' after a noun that is not a place";
     pub const VISIT_OBJECT: &str = "object of a verb of visiting or attacking";
     pub const OBJECT: &str = "object of a verb";
@@ -576,7 +577,30 @@ impl PlaceFinder {
             }
         }
         let single = end == i + 1;
-        if single && is(strip_possessive(v.word(i)).0, STOP) {
+        let word = strip_possessive(v.word(i)).0;
+        // Months, titles, compass words; a capitalised function word ("Off").
+        if single
+            && is(
+                word,
+                STOP | FUNC | DET | CLAUSE | VERB | ADV | P_LOC | P_DIR | P_FROM | P_PARTY | P_TOPIC | P_OF,
+            )
+        {
+            return None;
+        }
+        // An acronym in running text ("IPO", "ENA") is no place unless the
+        // gazetteer knows it in exactly that case ("US", "UAE") or it names a
+        // country ("USA").
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        let acronym = single && letters >= 2 && !word.chars().any(char::is_lowercase);
+        if acronym
+            && !v.caps(i)
+            && !v.dateline(i, end)
+            && !cands.iter().any(|c| c.is_exact_case() || c.kind == Kind::Country)
+        {
+            return None;
+        }
+        // Glued to the name just before it ("Tampa Bay": not "Bay").
+        if single && i > 0 && v.capitalised(i - 1) && self.gaz.longest_match(&[v.word(i - 1)]).is_some() {
             return None;
         }
         let all_common = cands.iter().all(|c| c.is_common_word());
@@ -593,7 +617,15 @@ impl PlaceFinder {
         if !v.caps(i) && !v.dateline(i, end) && self.runs_into_name(v, i, end) {
             return None;
         }
-        Some(self.classify(v, i, end, cands))
+        let a = self.classify(v, i, end, cands);
+        // A name known only as another place's alternate name, not used as a
+        // place, is most likely no place at all ("Hamas said": not Hamm).
+        // Capitals and countries stay ("Kiev" is Kyiv's other spelling).
+        let well_known = cands.iter().any(|c| c.kind == Kind::Country || c.is_capital());
+        if !a.usage.is_place() && !well_known && cands.iter().all(|c| !c.is_primary_name()) {
+            return None;
+        }
+        Some(a)
     }
 
     /// Whether the name is glued to unknown capitalised words on either side
@@ -1151,6 +1183,10 @@ fn prep_rule(v: &View<'_, '_>, c: usize, gov: Option<usize>, kind: PlaceKind) ->
         return at(PlaceUse::Actor, why::PARTY);
     }
     if pc & P_TOPIC != 0 {
+        // "the assault on Fallujah": the target of an attack, and where it is.
+        if gc & ATTACK_NOUN != 0 && matches!(p.to_ascii_lowercase().as_str(), "on" | "upon") {
+            return at(PlaceUse::Both, why::ATTACK_TARGET);
+        }
         return at(PlaceUse::Modifier, why::TOPIC);
     }
     if pc & P_OF != 0 {
