@@ -61,10 +61,8 @@ fn read_iob2(text: &str) -> HashMap<String, Vec<(usize, usize, String)>> {
         if let Some((a, k)) = open.take() {
             spans.push((a, i, k));
         }
-        if bio == "B" || bio == "I" {
-            if matches!(kind, "LOC" | "PER" | "ORG") {
-                open = Some((i, kind.to_string()));
-            }
+        if (bio == "B" || bio == "I") && matches!(kind, "LOC" | "PER" | "ORG") {
+            open = Some((i, kind.to_string()));
         }
     }
     if let Some((a, k)) = open.take() {
