@@ -16,7 +16,32 @@
 //! President Donald Trump"), nor run on into an unknown capitalised word
 //! ("Moscow Times"); months, weekdays and titles are not places ("March");
 //! a demonym is not a place ("Russian", "Saudi officials"); names that are
-//! also common words ("Nice", "Split") are places only in a context country.
+//! also common words ("Nice", "Split") are places only in a context country;
+//! an acronym is a place only when the gazetteer knows it in that case
+//! ("US", "UAE") or it names a country; a name known only as another
+//! place's alternate name and not used as a place is dropped ("Hamas said"
+//! is not Hamm, Germany), unless it is a capital or country ("Kiev").
+//!
+//! The classification, from the parse or else the words:
+//!
+//! | relation / words | use |
+//! |---|---|
+//! | subject of a verb ("Moscow has stated", "Kiev agreeing") | actor |
+//! | subject of "host"; passive subject ("Kyiv was shelled") | both |
+//! | possessor ("Kiev’s desire"); of a place noun ("Gaza’s population") | actor; place |
+//! | after in, at, near, across, ... ("talks in Saudi Arabia") | place |
+//! | after to/into after a verb or noun of motion ("traveled to Moscow", "a visit to Larnaca") | place |
+//! | after to after a verb of sending ("aid to Gaza", "send troops to Kursk") | both |
+//! | after to otherwise: a country, a capital, another city | actor, both, place |
+//! | after from: motion or sending; a party noun ("support from Berlin") | place; actor |
+//! | after with, against, by, for, between ("talks with Moscow") | actor |
+//! | after about, over, on ("argued about Crimea"); on after an attack noun | modifier; both |
+//! | after of: a place noun ("the city of Idlib"); an attack noun ("the invasion of Ukraine"); other | place; both; actor |
+//! | object of visit, invade, leave, attack, ... ("visited Kyiv") | both |
+//! | other object, indirect object ("offer Kiev guarantees") | actor |
+//! | compound of an event noun: a city ("the Moscow talks"); a country ("US-Ukraine talks") | place; actor |
+//! | other compound or modifier ("the Ukraine conflict", "US and Russian efforts") | modifier |
+//! | sentence-opening word in capitals before "(" or "," | place (dateline) |
 //!
 //! Resolution ([`PlaceFinder::resolve`]) runs once per document: the
 //! countries of the document's actors and of its unambiguous place names
@@ -26,8 +51,10 @@
 //!
 //! [`PlaceFinder::event_location`] picks the place an event's trigger (a
 //! verb, or an event noun such as "talks") governs: "traveled to Moscow",
-//! "talks in Saudi Arabia", "visited Kyiv"; else the clause's only place;
-//! else none, with the reason either way.
+//! "talks in Saudi Arabia", "visited Kyiv"; else the clause's only place
+//! attached to its verb (not a noun's modifier: "demand a ceasefire in Gaza"
+//! is not located in Gaza); else none, with the reason either way. A
+//! dateline is never an event's location.
 //!
 //! # Using it in the coder
 //!
@@ -404,6 +431,11 @@ impl<'s, 'a> View<'s, 'a> {
 
     fn syn(&self, i: usize) -> Option<&Syntax<'a>> {
         self.s.syntax.get(i).filter(|x| !x.rel.is_empty())
+    }
+
+    /// The tagger's UPOS for token `i` ("" when untagged).
+    fn upos(&self, i: usize) -> &'a str {
+        self.s.syntax.get(i).map_or("", |x| x.upos)
     }
 
     fn rel(&self, i: usize) -> &'a str {
@@ -1282,6 +1314,14 @@ fn verb_at(v: &View<'_, '_>, j: usize) -> Option<usize> {
     let w = v.word(k);
     if !v.lowercase_word(k) {
         return None;
+    }
+    // A tagger's word class, when there is one, decides.
+    match v.upos(k) {
+        "VERB" | "AUX" => return Some(k),
+        "NOUN" | "PROPN" | "ADJ" | "NUM" | "ADP" | "DET" | "PRON" | "CCONJ" | "SCONJ" | "PUNCT" => {
+            return None
+        }
+        _ => {}
     }
     let c = classes(w);
     if c & VERB != 0 {

@@ -247,6 +247,20 @@ fn parsed_relations_decide() {
 }
 
 #[test]
+fn tags_without_a_parse_help_the_words() {
+    // Without tags "needs" reads as a verb; a tagger that says noun makes "Ukraine" its modifier.
+    let mut s = t("Ukraine needs help .", &[], &[]);
+    assert_eq!(s.uses(), u(&[("Ukraine", Actor)]));
+    s.syntax = vec![
+        Syntax { head: 0, rel: "", upos: "PROPN" },
+        Syntax { head: 0, rel: "", upos: "NOUN" },
+        Syntax::default(),
+        Syntax::default(),
+    ];
+    assert_eq!(s.uses(), u(&[("Ukraine", Modifier)]));
+}
+
+#[test]
 fn all_caps_headlines() {
     let s = t("PUTIN MEETS ENVOY IN MOSCOW", &[], &[]);
     assert_eq!(s.uses(), u(&[("MOSCOW", Place)]));

@@ -31,7 +31,16 @@
 //!   security guarantees for Kiev" "security guarantees for Ukraine". A bare
 //!   noun, or one with only a generic word ("Trump’s ceasefire proposal"),
 //!   names the document's nearest more specific issue with the same noun
-//!   ("30-day ceasefire").
+//!   ("30-day ceasefire"), as does a name whose words another's hold ("the
+//!   60-day truce" after "a 60-day truce in Gaza"). A named object of a
+//!   preposition stays in the name ("sanctions on Iran", "tariffs on Chinese
+//!   electric vehicles"), as does the object of "of" ("withdrawal of foreign
+//!   troops").
+//!
+//! A generic noun after a definite determiner ("the plan", "the Egyptian
+//! proposal", "the decision") and a pronoun complement ("voted against it")
+//! stand for the issue named just before them. "Her country" in a frame
+//! ("her country’s bid to join the EU") is filled from the event's actors.
 //!
 //! # Stances
 //!
@@ -42,11 +51,19 @@
 //! | event | stance |
 //! |---|---|
 //! | REJECT, CAMEO 12x | against |
-//! | ACCUSE, CAMEO 11x (the issue named as a cause or a fault) | against |
+//! | ACCUSE, CAMEO 11x, when the issue is what is accused ("identified Kiev’s NATO aspirations as a cause") | against |
 //! | REQUEST, CAMEO 02x (appeal), 10x (demand: "insists on") | for |
 //! | AGREE, SUPPORT, CONCEDE, RETREAT, CAMEO 03x, 05x, 08x | for |
 //! | CAMEO 014 (consider), 036 (intent to negotiate), or an AGREE whose words say "willing/ready/prepared to discuss", "open to" | open |
+//! | CAMEO 163 (impose an embargo or sanctions) | for |
+//! | CAMEO 16x otherwise (reduce or end relations, aid, talks: "ending its defence cooperation agreement") | against |
 //! | CAMEO 01x statements | from the words, as for quotes |
+//!
+//! Words between the trigger and the issue can turn the stance: "asked to
+//! be *exempted from* the target" and "accused Tehran of *violating* the
+//! deal" give against and for; so can "to leave" after it ("ordered US
+//! troops *to leave*"). An accusation that only names the issue inside its
+//! charge ("accused X of looting aid convoys") gives no stance.
 //!
 //! From **quotes and reported speech** (direct, partial and indirect, with
 //! the speaker the coder attached), by stance cues: a verb before the issue
@@ -55,9 +72,21 @@
 //! major factor in the conflict", "... would be needed"). A negation just
 //! before a verb turns it ("does not support" is against, "has not ruled
 //! out" open). A verb's subject must be the speaker: none, a pronoun, the
-//! speaker's own name or organisation ("the alliance" for NATO's chief);
-//! "Trump had ruled out ..." reported by Rutte is Trump's stance, which the
-//! coder's event carries, not Rutte's.
+//! speaker's own name, organisation ("the alliance" for NATO's chief) or
+//! country ("Moscow" for the Kremlin's spokesman); "Trump had ruled out ..."
+//! reported by Rutte is Trump's stance, which the coder's event carries, not
+//! Rutte's.
+//!
+//! Provenance: each [`Evidence`] names the event or quote, the issue as
+//! written and where, the rule or cue that gave the stance, and the issues
+//! file entry that named the issue (`dictionaries/issues.txt:70: frame {X}
+//! joining {Y}`).
+//!
+//! Limits: issues are phrases, not events of the text, so "the move" or
+//! "the decision" is taken for the issue named last before it, which is
+//! sometimes not what it refers to; cues are English word lists
+//! (`positions_cues.rs`); an issue the file's nouns and frames do not cover
+//! is not found until a line is added for it.
 //!
 //! # Using it in the coder
 //!
