@@ -16,6 +16,8 @@
 pub mod dates;
 mod error;
 pub mod options;
+pub mod places;
+pub mod positions;
 pub mod quotes;
 pub mod record;
 pub mod suite;
