@@ -2,8 +2,11 @@
 
 use clap::{Parser, Subcommand};
 
+mod bench_nlp;
 mod dict;
+mod eval_parse;
 mod store_cmd;
+mod train;
 
 #[derive(Parser)]
 #[command(name = "dyad", version, about = "English news text to political event data")]
@@ -19,6 +22,24 @@ enum Command {
         /// Input files (plain text, JSON Lines, HTML); `-` reads standard input.
         inputs: Vec<std::path::PathBuf>,
     },
+    /// Time dyad on real text, one core.
+    Bench {
+        /// Text: CoNLL-U (its `# text` lines), JSON Lines (`text`) or plain text.
+        file: std::path::PathBuf,
+        /// The model directory.
+        #[arg(long, default_value = "models")]
+        models: std::path::PathBuf,
+        /// Least time to measure, in seconds.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+    },
+    /// Evaluate dyad against annotated data.
+    Eval {
+        #[command(subcommand)]
+        command: EvalCommand,
+    },
+    /// Train the models from the Universal Dependencies treebanks.
+    Train(train::TrainArgs),
     /// Dictionaries: import, compile, check, look up.
     Dict {
         #[command(subcommand)]
@@ -30,6 +51,12 @@ enum Command {
     Query(store_cmd::QueryArgs),
     /// Export a store as PLOVER JSON Lines, GDELT 2.0, Phoenix, CSV or Parquet.
     Export(store_cmd::ExportArgs),
+}
+
+#[derive(Subcommand)]
+enum EvalCommand {
+    /// Tagging, lemmas and parsing (gold tokenisation) and segmentation (raw text) of a CoNLL-U file.
+    Parse(eval_parse::ParseArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -44,6 +71,12 @@ fn main() -> anyhow::Result<()> {
                 println!("{} sentences", seg.sentences.len());
             }
         }
+        Command::Bench { file, models, seconds } => {
+            let summary = bench_nlp::run(&bench_nlp::NlpBench { text: file, models, seconds })?;
+            println!("{summary}");
+        }
+        Command::Eval { command: EvalCommand::Parse(args) } => std::process::exit(eval_parse::parse(&args)?),
+        Command::Train(args) => std::process::exit(train::run(&args)?),
         Command::Dict { command } => std::process::exit(dict::run(command)?),
         Command::Ingest(args) => store_cmd::ingest(&args)?,
         Command::Query(args) => store_cmd::query(&args)?,

@@ -13,11 +13,13 @@ pub mod ner;
 mod parse_table;
 pub mod parser;
 pub mod perceptron;
+pub mod pipeline;
 pub mod segeval;
 pub mod tag_perceptron;
 pub mod tag_table;
 pub mod tag_text;
 pub mod tag_weights;
 pub mod tagger;
+pub mod train;
 
 pub use error::{Error, Result};
