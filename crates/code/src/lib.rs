@@ -13,10 +13,15 @@
 //! assert!(!is_exact(&want, &Outcome::Events(vec![])));
 //! ```
 
+pub mod coder;
 mod error;
+pub mod lexicon;
+pub mod np;
 pub mod options;
 pub mod record;
+pub mod shallow;
 pub mod suite;
+pub mod words;
 
 pub use error::{Error, Result};
 pub use options::Options;

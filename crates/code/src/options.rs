@@ -11,6 +11,26 @@ use std::path::Path;
 
 use crate::{Error, Result};
 
+/// Whose conventions the coder follows where TABARI and PETRARCH differ
+/// (see `DESIGN.md` §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// TABARI 0.8: stems, shallow parse, pronoun references.
+    Tabari,
+    /// PETRARCH-1: whole words, noun-phrase actors, null actors, agents over compounds.
+    #[default]
+    Petrarch,
+}
+
+impl std::fmt::Display for Dialect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Dialect::Tabari => "tabari",
+            Dialect::Petrarch => "petrarch",
+        })
+    }
+}
+
 /// How many events a sentence may yield.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum CodeBy {
@@ -77,6 +97,7 @@ impl CommaLimits {
 /// Everything that changes how the coder reads a sentence.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
+    pub dialect: Dialect,
     pub code_by: CodeBy,
     pub complexity: Complexity,
     pub defaults: Defaults,
@@ -103,6 +124,7 @@ impl Options {
     /// TABARI 0.8's defaults.
     pub fn tabari() -> Options {
         Options {
+            dialect: Dialect::Tabari,
             code_by: CodeBy::Clause,
             complexity: Complexity::default(),
             defaults: Defaults::default(),
@@ -121,6 +143,7 @@ impl Options {
     /// PETRARCH-1's defaults (its `PETR_config.ini`).
     pub fn petrarch() -> Options {
         Options {
+            dialect: Dialect::Petrarch,
             comma: CommaLimits { min: 2, max: 8, end_min: 2, end_max: 8, begin_min: 0, begin_max: 0 },
             min_words: 1,
             ..Options::tabari()
