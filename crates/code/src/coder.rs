@@ -7,7 +7,7 @@ use dyad_text::Date;
 
 use crate::lexicon::{fit, Class, Code, Fit, Lexicon, PElem, Place, RootId};
 use crate::options::{CodeBy, Dialect, Options};
-use crate::shallow::{Forwarded, MarkOptions, Parse, Reference, WType, NONE};
+use crate::shallow::{Forwarded, MarkOptions, Parse, Reference, Seg, WType, NONE};
 use crate::words::Words;
 
 /// Where an actor of an event was found.
@@ -121,6 +121,10 @@ struct PatMatch {
     compound: Option<usize>,
     lenalt: u32,
     words: Vec<u32>,
+    /// PETRARCH: where a `^` stopped inside a noun phrase (the start of the
+    /// phrase after a linker), and whether `+` took that part as the target.
+    skipped_to: Option<usize>,
+    target_tail: bool,
 }
 
 impl<'a> Coder<'a> {
@@ -443,7 +447,7 @@ impl Run<'_, '_> {
                     self.source = self.actor_with_agent(s);
                 }
                 if let Some(t) = m.target {
-                    self.target = self.actor_with_agent(t);
+                    self.target = if m.target_tail { self.ne_tail_hit(t) } else { self.actor_with_agent(t) };
                 }
                 if let Some(c) = m.compound {
                     let petrarch = self.c.options.dialect == Dialect::Petrarch;
@@ -614,6 +618,13 @@ impl Run<'_, '_> {
                     None
                 }
             }
+            PElem::Target { .. } if self.petrarch() && m.skipped_to == Some(p) => {
+                m.target = Some(p);
+                m.target_tail = true;
+                m.words.push(p as u32);
+                let id = *self.p.ne_of.get(p)?;
+                Some(self.p.nes.get(id as usize)?.end as usize + 1)
+            }
             PElem::Source { .. } | PElem::Target { .. } | PElem::Attribution { .. } => {
                 if self.wt(p) != WType::Actor {
                     return None;
@@ -630,7 +641,13 @@ impl Run<'_, '_> {
             PElem::Skip { .. } => {
                 if self.petrarch() {
                     let id = *self.p.ne_of.get(p).filter(|&&id| id != NONE)?;
-                    return Some(self.p.nes[id as usize].end as usize + 1);
+                    let ne = &self.p.nes[id as usize];
+                    // Only the first part of `the Gondor of the Prince ...`.
+                    if let Some(&(t, _)) = ne.tails.iter().find(|(t, _)| *t as usize > p) {
+                        m.skipped_to = Some(t as usize);
+                        return Some(t as usize);
+                    }
+                    return Some(ne.end as usize + 1);
                 }
                 if self.wt(p) != WType::Actor {
                     return None;
@@ -834,6 +851,21 @@ impl Run<'_, '_> {
         Some(a)
     }
 
+    /// PETRARCH: the part of a noun phrase that starts at word `p` after a linker.
+    fn ne_tail_hit(&self, p: usize) -> Option<ActorHit> {
+        let id = *self.p.ne_of.get(p)?;
+        let ne = self.p.nes.get(id as usize)?;
+        let (_, codes) = ne.tails.iter().find(|(t, _)| *t as usize == p)?;
+        Some(ActorHit {
+            codes: codes.clone(),
+            agent: None,
+            at: At::Word(p as u32),
+            mention: Some(p as u32),
+            root: None,
+            agent_root: None,
+        })
+    }
+
     /// PETRARCH: the noun phrase containing word `p`.
     fn ne_hit(&self, p: usize) -> Option<ActorHit> {
         let id = *self.p.ne_of.get(p)?;
@@ -955,7 +987,12 @@ impl Run<'_, '_> {
                     }
                 }
             }
-            if let Some(s) = self.p.subords.iter().find(|c| c.active && c.end as usize == ku) {
+            // A comma clause (with the comma that closes it) is skipped.
+            let closes = |c: &&Seg| {
+                c.active
+                    && (c.end as usize == ku || (c.end as usize + 1 == ku && self.wt(ku) == WType::Comma))
+            };
+            if let Some(s) = self.p.subords.iter().find(closes) {
                 k = s.start as isize - 1;
                 continue;
             }

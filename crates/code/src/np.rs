@@ -33,6 +33,10 @@ pub struct Ne {
     pub head: Option<u32>,
     /// The words of the phrase (upper case, possessive `'S` dropped), for new actors.
     pub text: String,
+    /// The phrases after each linker (`the Gondor | of the Prince of Dol
+    /// Amroth`): their first word and codes, for a pattern's `^` that skips
+    /// only the first part.
+    pub tails: Vec<(u32, Vec<String>)>,
 }
 
 /// Words that end a noun phrase.
@@ -194,6 +198,10 @@ fn is_coord(p: &Parse, i: usize) -> bool {
 /// One conjunct: a word range.
 type Range = (usize, usize);
 
+/// One conjunct: usually one range; a distributed modifier adds a second
+/// (`Danish media and government`: `DANISH` + `GOVERNMENT`).
+type Conjunct = Vec<Range>;
+
 /// Chunks the sentence and codes every phrase; fills `p.nes` and `p.ne_of`.
 pub fn chunk(lex: &Lexicon, p: &mut Parse, words: &Words, date: Option<Date>, new_actor_length: u32) {
     let n = p.len();
@@ -211,10 +219,11 @@ pub fn chunk(lex: &Lexicon, p: &mut Parse, words: &Words, date: Option<Date>, ne
         }
         // Parts joined by linkers; each part a list of conjuncts.
         let start = i;
-        let mut parts: Vec<Vec<Range>> = Vec::new();
-        let mut conjuncts: Vec<Range> = Vec::new();
+        let mut parts: Vec<Vec<Conjunct>> = Vec::new();
+        let mut conjuncts: Vec<Conjunct> = Vec::new();
         let mut cs = i;
         let mut k = i;
+        let mut comma_list = false;
         loop {
             while k < n && !subord(p, k) && np_word(p, words, k) {
                 k += 1;
@@ -228,13 +237,21 @@ pub fn chunk(lex: &Lexicon, p: &mut Parse, words: &Words, date: Option<Date>, ne
                 continue;
             }
             if k < n && is_coord(p, k) && next_np(k + 1) {
-                conjuncts.push((cs, run_end - 1));
+                conjuncts.push(vec![(cs, run_end - 1)]);
                 k += 1;
                 cs = k;
                 continue;
             }
+            if comma_list && k + 1 < n && p.wtype[k] == WType::Comma && is_coord(p, k + 1) && next_np(k + 2) {
+                // `A, B, and C`: the last item of a comma list.
+                conjuncts.push(vec![(cs, run_end - 1)]);
+                k += 2;
+                cs = k;
+                continue;
+            }
             if k < n && p.wtype[k] == WType::Comma && next_np(k + 1) && list_continues(p, words, k + 1, n) {
-                conjuncts.push((cs, run_end - 1));
+                comma_list = true;
+                conjuncts.push(vec![(cs, run_end - 1)]);
                 k += 1;
                 if k < n && is_coord(p, k) {
                     k += 1;
@@ -242,25 +259,55 @@ pub fn chunk(lex: &Lexicon, p: &mut Parse, words: &Words, date: Option<Date>, ne
                 cs = k;
                 continue;
             }
-            conjuncts.push((cs, run_end - 1));
+            conjuncts.push(vec![(cs, run_end - 1)]);
             if k < n && is_linker(words, k) && next_np(k + 1) {
+                distribute(p, start, &mut conjuncts);
                 parts.push(std::mem::take(&mut conjuncts));
                 k += 1;
                 cs = k;
                 continue;
             }
+            distribute(p, start, &mut conjuncts);
             parts.push(std::mem::take(&mut conjuncts));
             break;
         }
         let end = k.saturating_sub(1).max(start);
         let ctx = PhraseCtx { lex, p, words, date, new_actor_length };
-        let ne = code_phrase(&ctx, start, end, &parts);
+        let mut ne = code_phrase(&ctx, start, end, &parts);
+        for i in 1..parts.len() {
+            let Some(&(first, _)) = parts[i].first().and_then(|c| c.first()) else { continue };
+            let tail = code_phrase(&ctx, first, end, &parts[i..]);
+            ne.tails.push((first as u32, tail.codes));
+        }
         let id = p.nes.len() as u32;
         for slot in &mut p.ne_of[start..=end] {
             *slot = id;
         }
         p.nes.push(ne);
         i = end + 1;
+    }
+}
+
+/// A flat coordination of single agents after an actor modifier, with no
+/// determiner in front (`Danish media and government`): the modifier applies
+/// to every conjunct. With a determiner (`The Danish media and government`)
+/// the conjuncts stay apart, as CoreNLP parses them.
+fn distribute(p: &Parse, start: usize, conjuncts: &mut [Conjunct]) {
+    if conjuncts.len() < 2 || p.wtype.get(start) == Some(&WType::Determiner) {
+        return;
+    }
+    let Some(&(a, b)) = conjuncts[0].first() else { return };
+    if b <= a || !(a..b).all(|i| p.wtype[i] == WType::Actor) {
+        return;
+    }
+    let single_agents = conjuncts[1..]
+        .iter()
+        .all(|c| matches!(c.as_slice(), [(x, y)] if x == y && p.wtype[*x] == WType::Agent));
+    if !single_agents {
+        return;
+    }
+    for c in &mut conjuncts[1..] {
+        c.insert(0, (a, b - 1));
     }
 }
 
@@ -271,7 +318,14 @@ fn adjective_pair(p: &Parse, words: &Words, k: usize, n: usize) -> bool {
         matches!(p.wtype.get(i), Some(WType::Null | WType::Adjective))
             && words.words.get(i).is_some_and(|w| !w.text.ends_with("'S"))
     };
-    k > 0 && plain(k - 1) && plain(k + 1) && k + 2 < n && np_word(p, words, k + 2)
+    if !(k > 0 && plain(k - 1) && plain(k + 1) && k + 2 < n && np_word(p, words, k + 2)) {
+        return false;
+    }
+    // The shared head is a coded word (`minister`): `death and injury toll`
+    // stays two phrases.
+    (k + 2..n)
+        .take_while(|&i| np_word(p, words, i))
+        .any(|i| matches!(p.wtype[i], WType::Agent | WType::Actor))
 }
 
 /// Whether the words from `from` continue a comma list that ends with a
@@ -309,7 +363,7 @@ struct PhraseCtx<'a> {
 }
 
 /// Codes one phrase from its parts and conjuncts.
-fn code_phrase(ctx: &PhraseCtx<'_>, start: usize, end: usize, parts: &[Vec<Range>]) -> Ne {
+fn code_phrase(ctx: &PhraseCtx<'_>, start: usize, end: usize, parts: &[Vec<Conjunct>]) -> Ne {
     let PhraseCtx { lex, p, words, date, new_actor_length } = *ctx;
     // Expansions: one conjunct of each part.
     let mut expansions: Vec<Vec<Range>> = vec![Vec::new()];
@@ -321,7 +375,7 @@ fn code_phrase(ctx: &PhraseCtx<'_>, start: usize, end: usize, parts: &[Vec<Range
         for e in &expansions {
             for c in part {
                 let mut x = e.clone();
-                x.push(*c);
+                x.extend(c.iter().copied());
                 next.push(x);
             }
         }
@@ -349,7 +403,15 @@ fn code_phrase(ctx: &PhraseCtx<'_>, start: usize, end: usize, parts: &[Vec<Range
         }
         // An uncoded phrase short enough is reported as a new actor.
         if new_actor_length > 0 && ecodes == ["---"] && idx.len() as u32 <= new_actor_length {
-            ecodes = vec![format!("\"{}\"", text_of(&idx))];
+            // The words with the linkers between adjacent parts (`MINISTRY OF MAGIC`).
+            let mut shown = Vec::with_capacity(idx.len() + 2);
+            for (j, &(a, b)) in e.iter().enumerate() {
+                if j > 0 && e[j - 1].1 + 2 == a && is_linker(words, a - 1) {
+                    shown.push(a - 1);
+                }
+                shown.extend(a..=b);
+            }
+            ecodes = vec![format!("\"{}\"", text_of(&shown))];
         }
         for code in ecodes {
             if !codes.contains(&code) {
@@ -359,12 +421,11 @@ fn code_phrase(ctx: &PhraseCtx<'_>, start: usize, end: usize, parts: &[Vec<Range
     }
     // A null code next to coded ones adds nothing.
     if coded || codes.iter().any(|c| c.starts_with('"')) {
-        codes.retain(|c| !c.starts_with("---"));
-        coded = true;
+        codes.retain(|c| c != "---");
     }
     let idx: Vec<usize> = (start..=end).collect();
     let text = text_of(&idx);
-    Ne { start: start as u32, end: end as u32, codes, coded, head, text }
+    Ne { start: start as u32, end: end as u32, codes, coded, head, text, tails: Vec::new() }
 }
 
 /// The codes of a list of words: the first actor (several codes for a coded

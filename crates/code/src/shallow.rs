@@ -530,7 +530,9 @@ impl Parse {
             for w in commas.windows(2) {
                 let (a, b) = (w[0], w[1]);
                 let c = words(a + 1, b, self);
-                if c >= lim.min && c <= lim.max {
+                // `A, the awful B, and C`: an item of a list, not a clause.
+                let list_item = self.wtype.get(b + 1) == Some(&WType::Conj);
+                if c >= lim.min && c <= lim.max && !list_item {
                     self.subords.push(Seg { start: a as u32, end: b as u32 - 1, active: true });
                 }
             }
