@@ -14,7 +14,9 @@
 //! ```
 
 pub mod coder;
+pub mod document;
 mod error;
+pub mod gold;
 pub mod lexicon;
 pub mod np;
 pub mod options;

@@ -1,10 +1,12 @@
 //! The coding engine on a small hand-built lexicon, in both dialects.
 
 use dyad_code::coder::{Coder, Scratch, Verdict};
+use dyad_code::document::{DocCoder, DocScratch, Emit};
 use dyad_code::lexicon::{
     ActorDef, AgentDef, Class, Code, Elem, Endings, Lexicon, PElem, Pattern, Place, Role, VerbDef,
 };
 use dyad_code::options::Options;
+use dyad_code::record::Output;
 
 fn elems(text: &str, endings: Endings) -> Vec<Elem> {
     let n = text.split_whitespace().count();
@@ -172,4 +174,72 @@ fn all_caps_headline_and_foreign_text() {
 fn unknown_codes_are_rejected_when_read() {
     assert!(Code::parse("032:033").is_some());
     assert!(Code::parse("").is_none());
+}
+
+fn code_doc(text: &str) -> Vec<Output> {
+    let lex = lexicon();
+    let options = Options::default();
+    let ontology = dyad_dict::ontology::Ontology::embedded().expect("ontology");
+    let dc = DocCoder { lex: &lex, options: &options, ontology: &ontology, emit: Emit::default() };
+    let mut doc = dyad_text::Document::new("doc-1", text);
+    doc.date = dyad_text::Date::new(2025, 3, 14);
+    let mut out = Vec::new();
+    dc.code(&doc, &mut DocScratch::default(), &mut out);
+    out
+}
+
+#[test]
+fn documents_give_event_and_actor_records() {
+    let text = "Russia attacked Ukraine on Monday. Nothing happened here.";
+    let out = code_doc(text);
+    let events: Vec<_> = out
+        .iter()
+        .filter_map(|o| match o {
+            Output::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(events.len(), 1, "{out:#?}");
+    let e = events[0];
+    assert_eq!(e.cameo, "190");
+    assert_eq!(e.actor[0].code, "RUS");
+    assert_eq!(e.actor[0].entity_text, "Russia");
+    assert_eq!(e.recipient[0].entity_text, "Ukraine");
+    assert_eq!(e.event, ["ASSAULT"]);
+    assert_eq!(e.quad_code, Some(4));
+    assert_eq!(e.date.as_deref(), Some("2025-03-14"));
+    assert_eq!(e.event_text, ["attacked"]);
+    assert_eq!(
+        &text[e.text_info.start as usize..e.text_info.end as usize],
+        "Russia attacked Ukraine on Monday."
+    );
+    // Same input, same ids.
+    let again = code_doc(text);
+    assert_eq!(serde_json::to_string(&out).ok(), serde_json::to_string(&again).ok());
+    let actors = out.iter().filter(|o| matches!(o, Output::Actor(_))).count();
+    assert_eq!(actors, 2);
+}
+
+#[test]
+fn documents_skip_bad_sentences_with_reasons() {
+    let mut long = String::from("Russia attacked Ukraine");
+    for _ in 0..1200 {
+        long.push_str(" and then");
+    }
+    long.push_str(". Россия атаковала Украину и Францию сегодня утром. ");
+    long.push_str("RUSSIA ATTACKED UKRAINE ON MONDAY.");
+    let out = code_doc(&long);
+    let reasons: Vec<String> = out
+        .iter()
+        .filter_map(|o| match o {
+            Output::Skip(s) => Some(s.reason.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(reasons.iter().any(|r| r.starts_with("too_long")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r == "not_english"), "{reasons:?}");
+    let events = out.iter().filter(|o| matches!(o, Output::Event(_))).count();
+    assert_eq!(events, 1, "the headline is coded: {out:#?}");
+    assert!(code_doc("").is_empty());
+    assert!(code_doc("   \n\n  ").is_empty());
 }
