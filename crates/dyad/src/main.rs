@@ -2,6 +2,8 @@
 
 use clap::{Parser, Subcommand};
 
+mod dict;
+
 #[derive(Parser)]
 #[command(name = "dyad", version, about = "English news text to political event data")]
 struct Cli {
@@ -15,6 +17,11 @@ enum Command {
     Code {
         /// Input files (plain text, JSON Lines, HTML); `-` reads standard input.
         inputs: Vec<std::path::PathBuf>,
+    },
+    /// Dictionaries: import, compile, check, look up.
+    Dict {
+        #[command(subcommand)]
+        command: dict::DictCommand,
     },
 }
 
@@ -30,6 +37,7 @@ fn main() -> anyhow::Result<()> {
                 println!("{} sentences", seg.sentences.len());
             }
         }
+        Command::Dict { command } => std::process::exit(dict::run(command)?),
     }
     Ok(())
 }
