@@ -15,7 +15,9 @@
 
 pub mod coder;
 pub mod document;
+pub mod engine;
 mod error;
+pub mod from_dict;
 pub mod gold;
 pub mod lexicon;
 pub mod np;

@@ -2,7 +2,9 @@
 
 use clap::{Parser, Subcommand};
 
+mod code;
 mod dict;
+mod eval_suite;
 
 #[derive(Parser)]
 #[command(name = "dyad", version, about = "English news text to political event data")]
@@ -15,8 +17,24 @@ struct Cli {
 enum Command {
     /// Code documents into JSON Lines records.
     Code {
-        /// Input files (plain text, JSON Lines, HTML); `-` reads standard input.
+        /// Input files: plain text (one document each) or `.jsonl` (one
+        /// `{"id", "text", "date"}` object per line); `-` reads standard input.
         inputs: Vec<std::path::PathBuf>,
+        /// Dictionary layer (directory, file or TABARI project), in priority
+        /// order; repeatable. Default: the phoenix, dyad and current layers.
+        #[arg(long)]
+        dict: Vec<std::path::PathBuf>,
+        /// Publication date (YYYY-MM-DD) of documents that carry none.
+        #[arg(long)]
+        date: Option<String>,
+        /// Write only event records.
+        #[arg(long)]
+        events_only: bool,
+    },
+    /// Evaluate: validation suites and gold records.
+    Eval {
+        #[command(subcommand)]
+        command: eval_suite::EvalCommand,
     },
     /// Dictionaries: import, compile, check, look up.
     Dict {
@@ -27,17 +45,12 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Code { inputs } => {
-            for path in inputs {
-                let text = std::fs::read_to_string(&path)?;
-                let doc = dyad_text::Document::new(path.display().to_string(), text);
-                let mut seg = dyad_text::Segmented::default();
-                seg.segment(&doc.text);
-                println!("{} sentences", seg.sentences.len());
-            }
+    let status = match cli.command {
+        Command::Code { inputs, dict, date, events_only } => {
+            code::run(code::CodeArgs { inputs, dict, date, events_only })?
         }
-        Command::Dict { command } => std::process::exit(dict::run(command)?),
-    }
-    Ok(())
+        Command::Eval { command } => eval_suite::run(command)?,
+        Command::Dict { command } => dict::run(command)?,
+    };
+    std::process::exit(status)
 }

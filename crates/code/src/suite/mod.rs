@@ -12,6 +12,7 @@
 //! from wherever the user keeps it; nothing of it is compiled into dyad.
 
 mod petrarch;
+pub mod run;
 pub mod score;
 mod tabari;
 pub mod xml;
@@ -25,6 +26,7 @@ pub use crate::options::Dialect;
 use crate::options::{OptionChange, Options};
 use crate::{Error, Result};
 
+pub use run::{run_loaded, run_suite, suite_lexicon};
 pub use score::{Outcome, Report, Scorer};
 
 /// The dictionary files a suite names, resolved against its directory.
