@@ -169,8 +169,17 @@ impl<'a> Coder<'a> {
             max_gap: self.max_gap,
             dialect: self.options.dialect,
             new_actor_length: self.options.new_actor_length,
+            quick: petrarch
+                && self.options.new_actor_length == 0
+                && self.options.require_dyad
+                && self.options.defaults.source.is_none()
+                && self.options.defaults.target.is_none(),
         };
         s.parse.build(self.lex, &s.words, &mark);
+        if s.parse.hopeless {
+            s.forward = Forwarded::default();
+            return Verdict::Events(Vec::new());
+        }
         s.forward = first_actor(self.lex, &s.parse, &s.words);
         if let Some(reason) = s.parse.discard.clone() {
             return Verdict::Discard { story: false, reason };
@@ -193,6 +202,11 @@ impl<'a> Coder<'a> {
             events: Vec::new(),
             last_source: None,
             made_source: None,
+            sorted: {
+                let mut v: Vec<&str> = s.words.words.iter().map(|w| w.text.as_str()).collect();
+                v.sort_unstable();
+                v
+            },
         };
         run.check_verbs();
         run.finish()
@@ -202,26 +216,28 @@ impl<'a> Coder<'a> {
 /// A PETRARCH discard phrase in the sentence (`+` phrases discard the story).
 fn discard_phrase(lex: &Lexicon, words: &Words) -> Option<Verdict> {
     let w = &words.words;
-    for d in &lex.discards {
-        let Some(first) = d.phrase.first() else { continue };
-        for i in 0..w.len() {
-            let ok = d.phrase.iter().enumerate().all(|(k, e)| {
+    // The first discard in dictionary order that matches anywhere.
+    let mut best: Option<u32> = None;
+    for i in 0..w.len() {
+        for d in lex.discard_candidates(&w[i].text) {
+            if best.is_some_and(|b| b <= d) {
+                continue;
+            }
+            let Some(def) = lex.discards.get(d as usize) else { continue };
+            let ok = def.phrase.iter().enumerate().all(|(k, e)| {
                 w.get(i + k).is_some_and(|x| match fit(&e.text, &x.text) {
                     Some(Fit::Exact) => true,
                     Some(Fit::Partial) => e.stem,
                     None => false,
                 })
             });
-            let _ = first;
             if ok {
-                return Some(Verdict::Discard {
-                    story: d.story,
-                    reason: format!("discard phrase {}", d.written),
-                });
+                best = Some(d);
             }
         }
     }
-    None
+    let d = lex.discards.get(best? as usize)?;
+    Some(Verdict::Discard { story: d.story, reason: format!("discard phrase {}", d.written) })
 }
 
 /// A dateline opening the sentence: capitalised words and `:` or `--`
@@ -280,6 +296,8 @@ struct Run<'r, 'a> {
     last_source: Option<ActorHit>,
     /// The source of the last event made (before passive swapping and compounds).
     made_source: Option<ActorHit>,
+    /// The sentence's words, sorted, for [`Run::has_required`].
+    sorted: Vec<&'r str>,
 }
 
 impl Run<'_, '_> {
@@ -476,8 +494,25 @@ impl Run<'_, '_> {
 
     // ---- pattern matching ------------------------------------------------
 
+    /// Whether the sentence has every word the pattern requires (a cheap
+    /// test before matching).
+    fn has_required(&self, pat: &crate::lexicon::Pattern) -> bool {
+        let sorted = &self.sorted;
+        pat.required.iter().all(|(w, stem)| {
+            let i = sorted.partition_point(|x| *x < &**w);
+            match sorted.get(i) {
+                Some(x) if *stem => x.starts_with(&**w),
+                Some(x) => *x == &**w,
+                None => false,
+            }
+        })
+    }
+
     fn check_pattern(&self, pid: u32, head: usize, tail: usize) -> Option<PatMatch> {
         let pat = self.c.lex.patterns.get(pid as usize)?;
+        if !self.has_required(pat) {
+            return None;
+        }
         let mut m = PatMatch::default();
         if !pat.upper.is_empty() {
             let first_gap = pat.upper[0].gap();
@@ -698,7 +733,8 @@ impl Run<'_, '_> {
         if depth > 8 {
             return false;
         }
-        for member in &set.members {
+        let Some(word) = self.p_words(p) else { return false };
+        for member in set.candidates(word) {
             let mut trial = m.clone();
             if self.seq_at(member, p, depth, &mut trial) {
                 *m = trial;

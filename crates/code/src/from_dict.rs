@@ -313,7 +313,7 @@ pub fn build(set: &DictSet) -> Lexicon {
             }
             members.push(out);
         }
-        lex.synsets.push(SynsetDef { name: s.name.clone(), members });
+        lex.synsets.push(SynsetDef::new(&s.name, members));
     }
     // Verbs.
     let mut petr_verbs: HashMap<String, u32> = HashMap::new();

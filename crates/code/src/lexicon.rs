@@ -287,6 +287,10 @@ pub struct Pattern {
     pub length: u32,
     /// Characters of the longest alternatives counted in `length`.
     pub maxalt: u32,
+    /// Literal words the pattern cannot match without (outside alternatives
+    /// and synsets): exact words, and stems some word must start with. A
+    /// sentence lacking one is not tried.
+    pub required: Vec<(Box<str>, bool)>,
 }
 
 impl Pattern {
@@ -304,6 +308,14 @@ impl Pattern {
             length += l;
             maxalt += a;
         }
+        let required = lower
+            .iter()
+            .chain(&upper)
+            .filter_map(|e| match e {
+                PElem::Word { text, stem, .. } => Some((text.clone(), *stem)),
+                _ => None,
+            })
+            .collect();
         Pattern {
             lower,
             verb_gap,
@@ -313,6 +325,7 @@ impl Pattern {
             origin: origin.to_string(),
             length,
             maxalt,
+            required,
         }
     }
 }
@@ -345,6 +358,53 @@ pub struct SynsetDef {
     pub name: String,
     /// Each member is a small pattern of words and nested synsets.
     pub members: Vec<Vec<PElem>>,
+    /// Members (indices, in order) by their first word when it is an exact
+    /// word; filled by [`Lexicon::finish`].
+    pub by_first: HashMap<Box<str>, Vec<u32>>,
+    /// Members starting otherwise (a stem, a synset, `$`, `+`), in order.
+    pub others: Vec<u32>,
+}
+
+impl SynsetDef {
+    pub fn new(name: &str, members: Vec<Vec<PElem>>) -> SynsetDef {
+        let mut by_first: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        let mut others = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            match m.first() {
+                Some(PElem::Word { text, stem: false, .. }) => {
+                    by_first.entry(text.clone()).or_default().push(i as u32)
+                }
+                _ => others.push(i as u32),
+            }
+        }
+        SynsetDef { name: name.to_string(), members, by_first, others }
+    }
+
+    /// The members that could match at a word, in order.
+    pub fn candidates<'a>(&'a self, word: &str) -> impl Iterator<Item = &'a [PElem]> + 'a {
+        let a: &[u32] = self.by_first.get(word).map_or(&[], |v| v.as_slice());
+        let b: &[u32] = &self.others;
+        let (mut i, mut j) = (0, 0);
+        std::iter::from_fn(move || {
+            let next = match (a.get(i), b.get(j)) {
+                (Some(&x), Some(&y)) if x < y => {
+                    i += 1;
+                    x
+                }
+                (_, Some(&y)) => {
+                    j += 1;
+                    y
+                }
+                (Some(&x), None) => {
+                    i += 1;
+                    x
+                }
+                (None, None) => return None,
+            };
+            Some(next)
+        })
+        .filter_map(move |k| self.members.get(k as usize).map(Vec::as_slice))
+    }
 }
 
 /// The compiled dictionary the coder reads.
@@ -360,6 +420,12 @@ pub struct Lexicon {
     pub discards: Vec<DiscardDef>,
     index: HashMap<Box<str>, Vec<RootId>>,
     max_key: usize,
+    /// Bit `n` is set when some root starts with a stem of `n` bytes (63: 63
+    /// or more).
+    stem_lens: u64,
+    /// Discards by exact first word, and those starting with a stem.
+    discard_index: HashMap<Box<str>, Vec<u32>>,
+    discard_stems: Vec<u32>,
 }
 
 /// The closed word classes every dictionary set gets.
@@ -403,21 +469,36 @@ impl Lexicon {
 
     /// Adds a root; earlier roots win ties.
     pub fn add_root(&mut self, class: Class, phrase: Vec<Elem>, data: u32, written: &str) -> Option<RootId> {
-        let first = phrase.first()?.text.clone();
+        let head = phrase.first()?;
+        let first = head.text.clone();
         let id = self.roots.len() as RootId;
         self.max_key = self.max_key.max(first.len());
+        if head.stem {
+            self.stem_lens |= 1u64 << first.len().min(63);
+        }
         self.index.entry(first).or_default().push(id);
         self.roots.push(Root { class, phrase, data, written: written.to_string() });
         Some(id)
     }
 
     /// Roots whose first element could match `word` (upper case): keyed by the
-    /// word itself or one of its prefixes.
+    /// word itself, the word without a regular or possessive ending, or a
+    /// prefix as long as some stem (roots may come more than once).
     pub fn candidates<'a>(&'a self, word: &'a str) -> impl Iterator<Item = RootId> + 'a {
+        const ENDINGS: [&str; 8] = ["S", "'S", "ES", "ED", "EN", "ING", "D", "'"];
         let max = word.len().min(self.max_key);
-        (1..=max)
-            .rev()
-            .filter(move |&n| word.is_char_boundary(n))
+        let stems = self.stem_lens;
+        let endings = ENDINGS
+            .iter()
+            .filter_map(move |e| word.strip_suffix(e))
+            .filter(|w| !w.is_empty())
+            .map(str::len)
+            .filter(move |&n| stems & (1u64 << n.min(63)) == 0);
+        let stem_prefixes = (1..word.len()).filter(move |&n| stems & (1u64 << n.min(63)) != 0 && n <= max);
+        std::iter::once(word.len())
+            .chain(endings)
+            .chain(stem_prefixes)
+            .filter(move |&n| n <= max && word.is_char_boundary(n))
             .filter_map(move |n| self.index.get(&word[..n]))
             .flat_map(|v| v.iter().copied())
     }
@@ -428,6 +509,22 @@ impl Lexicon {
         for v in &mut self.verbs {
             v.patterns.sort_by_key(|&p| std::cmp::Reverse(lens[p as usize]));
         }
+        self.discard_index.clear();
+        self.discard_stems.clear();
+        for (i, d) in self.discards.iter().enumerate() {
+            match d.phrase.first() {
+                Some(e) if !e.stem => self.discard_index.entry(e.text.clone()).or_default().push(i as u32),
+                Some(_) => self.discard_stems.push(i as u32),
+                None => {}
+            }
+        }
+    }
+
+    /// The discards whose first word could be `word`: exact first words, then
+    /// those starting with a stem (indices into [`Lexicon::discards`]).
+    pub fn discard_candidates<'a>(&'a self, word: &str) -> impl Iterator<Item = u32> + 'a {
+        let exact: &[u32] = self.discard_index.get(word).map_or(&[], |v| v.as_slice());
+        exact.iter().chain(&self.discard_stems).copied()
     }
 }
 

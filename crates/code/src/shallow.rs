@@ -116,6 +116,8 @@ pub struct Parse {
     pub discard: Option<String>,
     /// Set when the complexity filter rejects the sentence.
     pub complex: Option<String>,
+    /// Set when [`MarkOptions::quick`] found that no event can result.
+    pub hopeless: bool,
     /// Number of days a time phrase shifts the date.
     pub shift: Option<i32>,
     pub forward: Forwarded,
@@ -138,6 +140,10 @@ pub struct MarkOptions<'a> {
     pub max_gap: usize,
     pub dialect: crate::options::Dialect,
     pub new_actor_length: u32,
+    /// Stop after the dictionary look-ups when the sentence has no verb or no
+    /// actor or agent: no event can result (PETRARCH dialect, no default
+    /// actors, no new actors, dyads required).
+    pub quick: bool,
 }
 
 impl Parse {
@@ -193,6 +199,13 @@ impl Parse {
         if opts.dialect == crate::options::Dialect::Petrarch {
             self.drop_modals(words);
         }
+        if opts.quick {
+            let has = |f: fn(Class) -> bool| self.spans.iter().any(|s| s.active && f(s.class));
+            if !has(|c| c == Class::Verb) || !has(|c| matches!(c, Class::Actor | Class::Agent)) {
+                self.hopeless = true;
+                return;
+            }
+        }
         self.mark_nouns(lex, words, opts.date);
         if opts.convert_agents {
             self.convert_agents();
@@ -223,6 +236,7 @@ impl Parse {
     }
 
     fn clear(&mut self, n: usize) {
+        self.hopeless = false;
         self.alpha.clear();
         self.nes.clear();
         self.ne_of.clear();

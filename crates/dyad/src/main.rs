@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod code;
 mod dict;
 mod eval_suite;
@@ -31,6 +32,22 @@ enum Command {
         #[arg(long)]
         events_only: bool,
     },
+    /// Time dyad on real text, one core.
+    Bench {
+        /// Time the coder: raw text to events with the dictionaries.
+        #[arg(long)]
+        code: bool,
+        /// Text: CoNLL-U (`# text =` lines) or plain text; default: the UD
+        /// English-EWT test set in ../shared.
+        #[arg(long)]
+        text: Option<std::path::PathBuf>,
+        /// Dictionary layers (default: the default layers).
+        #[arg(long)]
+        dict: Vec<std::path::PathBuf>,
+        /// Least time to measure, in seconds.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+    },
     /// Evaluate: validation suites and gold records.
     Eval {
         #[command(subcommand)]
@@ -50,6 +67,9 @@ fn main() -> anyhow::Result<()> {
             code::run(code::CodeArgs { inputs, dict, date, events_only })?
         }
         Command::Eval { command } => eval_suite::run(command)?,
+        Command::Bench { code, text, dict, seconds } => {
+            bench::run(bench::BenchArgs { code, text, dict, seconds })?
+        }
         Command::Dict { command } => dict::run(command)?,
     };
     std::process::exit(status)
