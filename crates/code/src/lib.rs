@@ -2,7 +2,8 @@
 //!
 //! This crate holds dyad's event coder (see `DESIGN.md` beside this crate),
 //! the output record types ([`record`]), the coder [`options`] and the
-//! validation-suite readers and scoring ([`suite`]).
+//! validation-suite readers and scoring ([`suite`]), and the quote and date
+//! extractors ([`quotes`], [`dates`]).
 //!
 //! ```
 //! use dyad_code::suite::{Expected, Triple};
@@ -14,6 +15,7 @@
 //! ```
 
 pub mod coder;
+pub mod dates;
 pub mod document;
 pub mod engine;
 mod error;
@@ -22,6 +24,7 @@ pub mod gold;
 pub mod lexicon;
 pub mod np;
 pub mod options;
+pub mod quotes;
 pub mod record;
 pub mod shallow;
 pub mod suite;

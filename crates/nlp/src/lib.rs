@@ -7,7 +7,14 @@
 pub mod conllu;
 mod error;
 pub mod hash;
+pub mod lemma;
 pub mod model;
+pub mod ner;
 pub mod perceptron;
+pub mod tag_perceptron;
+pub mod tag_table;
+pub mod tag_text;
+pub mod tag_weights;
+pub mod tagger;
 
 pub use error::{Error, Result};

@@ -185,6 +185,18 @@ impl Weights {
         w
     }
 
+    /// Builds frozen weights from sparse rows `(feature key, [(class, weight)])`
+    /// learned by a trainer other than [`Trainer`]; `scale` converts integer
+    /// scores back to the trainer's scale. Empty rows are dropped.
+    pub fn from_rows(n_classes: usize, scale: f32, rows: Vec<(u64, Vec<(u8, i16)>)>) -> Weights {
+        let rows = rows
+            .into_iter()
+            .filter(|(_, e)| !e.is_empty())
+            .map(|(k, e)| (k, e.into_iter().map(|(c, w)| pack(usize::from(c), w)).collect()))
+            .collect();
+        Weights::build(n_classes, scale, rows)
+    }
+
     pub fn n_classes(&self) -> usize {
         self.n_classes
     }
