@@ -11,6 +11,7 @@ pub mod lemma;
 pub mod model;
 pub mod ner;
 pub mod perceptron;
+pub mod segeval;
 pub mod tag_perceptron;
 pub mod tag_table;
 pub mod tag_text;

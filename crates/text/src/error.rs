@@ -12,14 +12,18 @@ pub enum Error {
     InvalidUtf8 { path: PathBuf, line: usize, byte: usize },
     #[error("{path}: looks like a binary file (NUL byte at byte {byte}), not text")]
     Binary { path: PathBuf, byte: usize },
-    #[error("{path}: empty document")]
-    Empty { path: PathBuf },
-    #[error("{path}: line {line}: document of {size} bytes is over the limit of {limit} bytes (see --max-doc-bytes)")]
+    #[error("{path}: line {line}: empty document (no text)")]
+    Empty { path: PathBuf, line: usize },
+    /// `size` is exact for files and JSON lines; for other streams it is the
+    /// number of bytes read before giving up (the limit plus one).
+    #[error("{path}: line {line}: document of {size} bytes or more is over the limit of {limit} bytes (see --max-doc-bytes)")]
     TooLarge { path: PathBuf, line: usize, size: u64, limit: u64 },
     #[error("{path}: line {line}: {message}")]
     BadJson { path: PathBuf, line: usize, message: String },
     #[error("{path}: line {line}: {message}")]
     BadHtml { path: PathBuf, line: usize, message: String },
+    #[error("sentence model: {message}")]
+    BadModel { message: String },
     #[error("not a date (expected YYYY-MM-DD, a real day between years 1 and 9999): {text:?}")]
     BadDate { text: String },
 }
