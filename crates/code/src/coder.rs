@@ -54,6 +54,8 @@ struct Raw {
     verb: u32,
     pattern: Option<u32>,
     matched: Vec<u32>,
+    nominal: Option<&'static str>,
+    notes: Vec<&'static str>,
 }
 
 /// A coded event.
@@ -67,12 +69,17 @@ pub struct Coded {
     pub target_hit: ActorHit,
     /// The verb's head word.
     pub verb: u32,
-    /// The verb root.
+    /// The verb root ([`NONE`] for an event named by a noun).
     pub verb_root: RootId,
     /// The pattern that matched, if any (index into [`Lexicon::patterns`]).
     pub pattern: Option<u32>,
     /// Words matched by the verb and the pattern.
     pub matched: Vec<u32>,
+    /// For an event named by a noun (`US-Ukraine talks`): the noun.
+    pub nominal: Option<&'static str>,
+    /// How the event was found, beyond verb and pattern (`intent`,
+    /// `carried source`, `nominal`, ...).
+    pub notes: Vec<&'static str>,
 }
 
 /// What became of a sentence.
@@ -100,6 +107,25 @@ pub struct Scratch {
     pub parse: Parse,
     /// The actor forwarded to the next sentence.
     pub forward: Forwarded,
+    /// Buffers of the part-of-speech tagger.
+    pub tag: TagBuffers,
+}
+
+/// Buffers for tagging a sentence's words.
+#[derive(Debug, Default)]
+pub struct TagBuffers {
+    scratch: dyad_nlp::tagger::TagScratch,
+    tags: Vec<dyad_nlp::tagger::TagId>,
+    /// Byte ranges of the tagger's tokens, and the first token of each word.
+    tokens: Vec<(u32, u32)>,
+    first: Vec<u32>,
+    noun: Vec<bool>,
+}
+
+impl Clone for TagBuffers {
+    fn clone(&self) -> TagBuffers {
+        TagBuffers::default()
+    }
 }
 
 /// Codes sentences with a lexicon and options.
@@ -110,6 +136,8 @@ pub struct Coder<'a> {
     pub max_words: usize,
     /// Largest number of words a gap inside a dictionary phrase may skip.
     pub max_gap: usize,
+    /// News rules: the part-of-speech tagger that tells verbs from nouns.
+    pub tagger: Option<&'a dyad_nlp::tagger::Tagger>,
 }
 
 /// A pattern match in progress.
@@ -129,7 +157,7 @@ struct PatMatch {
 
 impl<'a> Coder<'a> {
     pub fn new(lex: &'a Lexicon, options: &'a Options) -> Coder<'a> {
-        Coder { lex, options, max_words: 126, max_gap: usize::MAX }
+        Coder { lex, options, max_words: 126, max_gap: usize::MAX, tagger: None }
     }
 
     /// Codes `text[start..end]` (one sentence) on `date`. When `forward` is
@@ -175,11 +203,16 @@ impl<'a> Coder<'a> {
                 && self.options.defaults.source.is_none()
                 && self.options.defaults.target.is_none(),
         };
-        s.parse.build(self.lex, &s.words, &mark);
+        s.parse.build_roots(self.lex, &s.words, &mark);
         if s.parse.hopeless {
             s.forward = Forwarded::default();
             return Verdict::Events(Vec::new());
         }
+        if let (true, Some(tagger)) = (self.options.news, self.tagger) {
+            tag_nouns(tagger, text, &s.words, &mut s.tag);
+            s.parse.demote_verbs(&s.tag.noun);
+        }
+        s.parse.build_rest(self.lex, &s.words, &mark);
         s.forward = first_actor(self.lex, &s.parse, &s.words);
         if let Some(reason) = s.parse.discard.clone() {
             return Verdict::Discard { story: false, reason };
@@ -202,6 +235,9 @@ impl<'a> Coder<'a> {
             events: Vec::new(),
             last_source: None,
             made_source: None,
+            notes: Vec::new(),
+            notes_pending: None,
+            suppressed: Vec::new(),
             sorted: {
                 let mut v: Vec<&str> = s.words.words.iter().map(|w| w.text.as_str()).collect();
                 v.sort_unstable();
@@ -209,8 +245,83 @@ impl<'a> Coder<'a> {
             },
         };
         run.check_verbs();
+        if self.options.news {
+            run.nominal_events(text);
+        }
         run.finish()
     }
+}
+
+/// Tags the sentence's words and marks those read as nouns or adjectives
+/// (`noun[i]`). The tagger sees the words as written, a possessive `'s` cut
+/// off as in the Penn Treebank.
+fn tag_nouns(tagger: &dyad_nlp::tagger::Tagger, text: &str, words: &Words, b: &mut TagBuffers) {
+    b.tokens.clear();
+    b.first.clear();
+    let mut prev_end = u32::MAX;
+    for w in &words.words {
+        let (a, e) = (w.start, w.end);
+        // `US-Ukraine` is one token for the tagger, as in the treebank.
+        if prev_end != u32::MAX && text.get(prev_end as usize..a as usize) == Some("-") {
+            if let Some(last) = b.tokens.last_mut() {
+                last.1 = e;
+                b.first.push(b.tokens.len() as u32 - 1);
+                prev_end = e;
+                continue;
+            }
+        }
+        prev_end = e;
+        b.first.push(b.tokens.len() as u32);
+        let t = text.get(a as usize..e as usize).unwrap_or("");
+        let cut =
+            ["'s", "'S", "\u{2019}s", "\u{2019}S"].iter().find_map(|p| t.strip_suffix(p).map(|r| r.len()));
+        match cut {
+            Some(r) if r > 0 => {
+                b.tokens.push((a, a + r as u32));
+                b.tokens.push((a + r as u32, e));
+            }
+            _ => b.tokens.push((a, e)),
+        }
+    }
+    let toks: Vec<&str> =
+        b.tokens.iter().map(|&(a, e)| text.get(a as usize..e as usize).unwrap_or("")).collect();
+    tagger.tag(&toks, &mut b.scratch, &mut b.tags);
+    b.noun.clear();
+    // After a conjunction, a comma, `to` or an auxiliary a verb is likelier
+    // than the tagger thinks (`the conflict and insists on`).
+    let verb_context = |i: usize| {
+        i > 0
+            && words.words.get(i - 1).is_some_and(|w| {
+                matches!(
+                    w.text.as_str(),
+                    "AND"
+                        | "OR"
+                        | "BUT"
+                        | ","
+                        | "TO"
+                        | "WILL"
+                        | "WOULD"
+                        | "HAS"
+                        | "HAVE"
+                        | "HAD"
+                        | "DID"
+                        | "DOES"
+                        | "DO"
+                        | "CAN"
+                        | "COULD"
+                        | "MAY"
+                        | "MIGHT"
+                        | "SHOULD"
+                        | "MUST"
+                )
+            })
+    };
+    b.noun.extend(b.first.iter().enumerate().map(|(i, &t)| {
+        !verb_context(i)
+            && b.tags.get(t as usize).is_some_and(|tag| {
+                matches!(tagger.xpos_name(tag.xpos), "NN" | "NNS" | "NNP" | "NNPS" | "JJ" | "JJR" | "JJS")
+            })
+    }));
 }
 
 /// A PETRARCH discard phrase in the sentence (`+` phrases discard the story).
@@ -298,6 +409,13 @@ struct Run<'r, 'a> {
     made_source: Option<ActorHit>,
     /// The sentence's words, sorted, for [`Run::has_required`].
     sorted: Vec<&'r str>,
+    /// Notes for the events being made.
+    notes: Vec<&'static str>,
+    /// A note for every event of the verb being coded.
+    notes_pending: Option<&'static str>,
+    /// News rules: words whose verb is an intention of another (`willing`
+    /// in `willing to discuss`); they code nothing themselves.
+    suppressed: Vec<usize>,
 }
 
 impl Run<'_, '_> {
@@ -317,6 +435,15 @@ impl Run<'_, '_> {
     fn check_verbs_petrarch(&mut self) {
         let n = self.n();
         let mut covered: Option<usize> = None;
+        let news = self.c.options.news;
+        let mut subject: Option<ActorHit> = None;
+        if news {
+            // `willing to discuss`: the intention is coded on `discuss`.
+            self.suppressed = (0..n)
+                .filter(|&i| self.p.has_head(i, Class::Verb))
+                .filter_map(|i| crate::news::modal(self.w, i).map(|(m, _)| m))
+                .collect();
+        }
         let mut i = 0;
         while i < n {
             if let Some(end) = self.p.subord_at(i) {
@@ -327,22 +454,66 @@ impl Run<'_, '_> {
                 i += 1;
                 continue;
             }
-            if self.p.has_head(i, Class::Verb) {
+            if news && crate::news::CONDITIONALS.contains(&self.w[i].text.as_str()) {
+                // A question or condition: its verbs, to the next comma or
+                // the clause end, are not events.
+                while i + 1 < n
+                    && self.wt(i + 1) != WType::Comma
+                    && !self.p.clauses.iter().any(|c| c.start as usize == i + 1)
+                {
+                    i += 1;
+                }
+                i += 1;
+                continue;
+            }
+            if self.p.has_head(i, Class::Verb) && !self.suppressed.contains(&i) {
                 self.clause = self
                     .p
                     .clauses
                     .iter()
                     .find(|c| c.start as usize <= i && i <= c.end as usize)
                     .map_or((0, n.saturating_sub(1)), |c| (c.start as usize, c.end as usize));
+                if news {
+                    // A reporting verb's pattern and target stop where its
+                    // embedded clause starts.
+                    let tail = self
+                        .p
+                        .head_span(i, Class::Verb)
+                        .and_then(|s| self.p.spans.get(s as usize))
+                        .map_or(i, |s| s.tail as usize);
+                    if let Some(e) = crate::news::embedded_start(self.p, self.words_all, tail, self.clause.1)
+                    {
+                        self.clause.1 = e.saturating_sub(1).max(tail);
+                    }
+                }
                 self.source = None;
                 self.target = None;
                 self.regular_source = false;
                 self.regular_target = false;
+                // `Moscow has identified X and insists on Y`: a verb right
+                // after a conjunction shares the previous verb's subject.
+                let coordinated = news
+                    && i > 0
+                    && matches!(self.w[i - 1].text.as_str(), "AND" | "OR" | "BUT")
+                    && subject.is_some();
+                if coordinated {
+                    self.source = subject.clone();
+                    self.regular_source = true;
+                    self.notes_pending = Some("coordinated subject");
+                }
                 let before = self.events.len();
                 self.do_verb(i);
+                self.notes_pending = None;
                 if self.events.len() > before {
                     covered = Some(self.vp_end(i));
                     self.last_source = self.made_source.take();
+                }
+                if news && !coordinated {
+                    let (s, r) = (self.source.take(), self.regular_source);
+                    self.regular_source_petrarch(i);
+                    subject = self.source.take().filter(|a| a.codes.iter().any(|c| c != "---"));
+                    self.source = s;
+                    self.regular_source = r;
                 }
             }
             i += 1;
@@ -671,6 +842,19 @@ impl Run<'_, '_> {
                     _ => m.attrib = Some(h),
                 }
                 m.words.push(p as u32);
+                if self.c.options.news {
+                    // The whole noun phrase is the actor (`+ (AS CAUSE)` after
+                    // `Kiev's NATO aspirations`).
+                    if let Some(ne) = self
+                        .p
+                        .ne_of
+                        .get(p)
+                        .filter(|&&id| id != NONE)
+                        .and_then(|&id| self.p.nes.get(id as usize))
+                    {
+                        return Some((ne.end as usize + 1).max(p + 1));
+                    }
+                }
                 Some(p + 1)
             }
             PElem::Skip { .. } => {
@@ -1242,6 +1426,43 @@ impl Run<'_, '_> {
         if code.is_null() {
             return;
         }
+        self.notes.clear();
+        self.notes.extend(self.notes_pending);
+        let mut intent: Option<Code> = None;
+        if self.c.options.news {
+            // `did not agree` is not AGREE, unless the pattern says so.
+            if let Some(neg) = crate::news::negator(self.w, verb, self.clause.0) {
+                if !matched.contains(&(neg as u32)) {
+                    return;
+                }
+            }
+            if let Some((_, threat)) = crate::news::modal(self.w, verb) {
+                if let Some(c) = crate::news::intent_code(&code.main, threat) {
+                    intent =
+                        Some(Code { main: c.to_string(), pair: None, subordinate: false, dominant: false });
+                    self.notes.push(if threat { "threat" } else { "intent" });
+                }
+            }
+        }
+        let code = intent.as_ref().unwrap_or(code);
+        if self.c.options.news {
+            if self.source.is_none() {
+                self.regular_source(verb);
+            }
+            if let Some(At::Word(_)) = self.source.as_ref().map(|s| s.at) {
+                let start = self.source.as_ref().and_then(|s| s.mention).unwrap_or(0) as usize;
+                let start = self
+                    .p
+                    .ne_of
+                    .get(start)
+                    .filter(|&&id| id != NONE)
+                    .and_then(|&id| self.p.nes.get(id as usize))
+                    .map_or(start, |ne| ne.start as usize);
+                if start < verb && crate::news::hypothetical_gerund(self.w, verb, start) {
+                    return;
+                }
+            }
+        }
         if self.source.is_none() {
             self.regular_source(verb);
         }
@@ -1297,6 +1518,8 @@ impl Run<'_, '_> {
             verb: verb as u32,
             pattern,
             matched: matched.to_vec(),
+            nominal: None,
+            notes: self.notes.clone(),
         });
         if let Some(pair) = &code.pair {
             self.events.push(Raw {
@@ -1308,6 +1531,124 @@ impl Run<'_, '_> {
                 verb: verb as u32,
                 pattern,
                 matched: matched.to_vec(),
+                nominal: None,
+                notes: self.notes.clone(),
+            });
+        }
+    }
+
+    /// The actor of one word's dictionary span (not its whole noun phrase).
+    fn word_actor(&self, p: usize) -> Option<ActorHit> {
+        let sid = self.p.head_span(p, Class::Actor)?;
+        let sp = self.p.spans.get(sid as usize)?;
+        let root = self.c.lex.roots.get(sp.root as usize)?;
+        let codes = self.c.lex.actors.get(root.data as usize)?.codes(self.date).to_vec();
+        if codes.is_empty() || codes.iter().all(|c| c == "---") {
+            return None;
+        }
+        Some(ActorHit {
+            codes,
+            agent: None,
+            at: At::Word(p as u32),
+            mention: Some(p as u32),
+            root: Some(sp.root),
+            agent_root: None,
+        })
+    }
+
+    /// A coded noun phrase starting at or after `k` (within two words).
+    fn coded_ne_near(&self, k: usize) -> Option<(usize, ActorHit)> {
+        (k..(k + 3).min(self.n())).find_map(|j| {
+            let id = *self.p.ne_of.get(j).filter(|&&id| id != NONE)?;
+            let ne = self.p.nes.get(id as usize)?;
+            if !ne.coded {
+                return None;
+            }
+            Some((ne.end as usize, self.ne_hit(j)?))
+        })
+    }
+
+    /// News rules: events named by nouns. `US-Ukraine talks`, `the
+    /// Putin-Witkoff meeting` (two actors joined by a hyphen before the noun);
+    /// `talks between A and B`; `X's meeting with Y`; `Following a meeting
+    /// with Y, X ...` (the main clause's subject). Nouns already matched by a
+    /// verb pattern (`held talks with`) are left to it.
+    fn nominal_events(&mut self, text: &str) {
+        let n = self.n();
+        for k in 0..n {
+            let Some(&(noun, code)) = crate::news::EVENT_NOUNS.iter().find(|(w, _)| *w == self.w[k].text)
+            else {
+                continue;
+            };
+            if self.events.iter().any(|e| e.matched.contains(&(k as u32))) || self.p.subord_at(k).is_some() {
+                continue;
+            }
+            let mut pair: Option<(ActorHit, ActorHit)> = None;
+            // `A-B talks`.
+            if k >= 2 && crate::news::hyphen_joined(self.w, text, k - 2) {
+                if let (Some(a), Some(b)) = (self.word_actor(k - 2), self.word_actor(k - 1)) {
+                    pair = Some((a, b));
+                }
+            }
+            let next = self.w.get(k + 1).map_or("", |w| w.text.as_str());
+            if pair.is_none() && next == "BETWEEN" {
+                if let Some((_, both)) = self.coded_ne_near(k + 2) {
+                    if both.codes.len() >= 2 {
+                        let mut a = both.clone();
+                        a.codes = vec![both.codes[0].clone()];
+                        let mut b = both;
+                        b.codes = vec![b.codes[1].clone()];
+                        pair = Some((a, b));
+                    }
+                }
+            }
+            if pair.is_none() && next == "WITH" {
+                if let Some((t_end, target)) = self.coded_ne_near(k + 2) {
+                    // `X's meeting with Y`: the noun's own phrase names X.
+                    let own = self
+                        .p
+                        .ne_of
+                        .get(k)
+                        .filter(|&&id| id != NONE)
+                        .and_then(|&id| self.p.nes.get(id as usize))
+                        .filter(|ne| ne.coded && ne.head.is_some_and(|h| (h as usize) < k))
+                        .and_then(|_| self.ne_hit(k));
+                    // `Following a meeting with Y, X ...`.
+                    let mut j = k;
+                    while j > 0
+                        && matches!(self.wt(j - 1), WType::Determiner | WType::Null | WType::Adjective)
+                    {
+                        if crate::news::LEADERS.contains(&self.w[j - 1].text.as_str()) {
+                            break;
+                        }
+                        j -= 1;
+                    }
+                    let led = j > 0 && crate::news::LEADERS.contains(&self.w[j - 1].text.as_str());
+                    let main = if led && self.wt(t_end + 1) == WType::Comma {
+                        self.coded_ne_near(t_end + 2).filter(|(e, _)| *e > t_end).map(|(_, a)| a)
+                    } else {
+                        None
+                    };
+                    if let Some(source) = own.or(main) {
+                        pair = Some((source, target));
+                    }
+                }
+            }
+            let Some((source, target)) = pair else { continue };
+            if crate::news::negator(self.w, k, 0).is_some() || source.same(&target) {
+                continue;
+            }
+            self.events.push(Raw {
+                source,
+                target,
+                code: code.to_string(),
+                subordinate: false,
+                dominant: false,
+                verb: k as u32,
+                pattern: None,
+                matched: vec![k as u32],
+                nominal: Some(noun),
+                notes: vec!["nominal"],
             });
         }
     }
@@ -1359,6 +1700,9 @@ impl Run<'_, '_> {
                     }
                     let source = composite(sc, e.source.agent.as_deref());
                     let target = composite(tc, e.target.agent.as_deref());
+                    if self.c.options.news && crate::news::press(&e.code, &source, &target) {
+                        continue;
+                    }
                     if out.iter().any(|o| o.source == source && o.target == target && o.code == e.code) {
                         continue;
                     }
@@ -1367,7 +1711,8 @@ impl Run<'_, '_> {
                         .member
                         .get(e.verb as usize)
                         .and_then(|&s| self.p.spans.get(s as usize))
-                        .map_or(0, |s| s.root);
+                        .filter(|_| e.nominal.is_none())
+                        .map_or(NONE, |s| s.root);
                     let mut sh = e.source.clone();
                     sh.codes = vec![sc.clone()];
                     let mut th = e.target.clone();
@@ -1382,6 +1727,8 @@ impl Run<'_, '_> {
                         verb_root,
                         pattern: e.pattern,
                         matched: e.matched.clone(),
+                        nominal: e.nominal,
+                        notes: e.notes.clone(),
                     });
                 }
             }

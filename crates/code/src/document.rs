@@ -41,6 +41,9 @@ pub struct DocCoder<'a> {
     pub options: &'a Options,
     pub ontology: &'a Ontology,
     pub emit: Emit,
+    /// Tells verbs from nouns under the news rules; without it the shallow
+    /// rules alone decide.
+    pub tagger: Option<&'a dyad_nlp::tagger::Tagger>,
 }
 
 /// Per-thread buffers for [`DocCoder::code`].
@@ -71,7 +74,11 @@ impl DocCoder<'_> {
     pub fn code(&self, doc: &Document, s: &mut DocScratch, out: &mut Vec<Output>) {
         let text = doc.text.as_str();
         s.seg.segment(text);
-        let coder = Coder { max_words: MAX_SENTENCE_WORDS + 1, ..Coder::new(self.lex, self.options) };
+        let coder = Coder {
+            max_words: MAX_SENTENCE_WORDS + 1,
+            tagger: self.tagger,
+            ..Coder::new(self.lex, self.options)
+        };
         let sentences = s.seg.sentences.clone();
         for (seq, sent) in sentences.iter().enumerate() {
             let (start, end) = (sent.span.start as usize, sent.span.end as usize);
@@ -141,14 +148,17 @@ impl DocCoder<'_> {
         let verb = root.and_then(|r| lex.verbs.get(r.data as usize));
         let pattern = e.pattern.and_then(|p| lex.patterns.get(p as usize));
         let provenance = Provenance {
-            verb: verb.map(|v| v.name.clone()).unwrap_or_default(),
+            verb: match e.nominal {
+                Some(noun) => format!("noun {noun}"),
+                None => verb.map(|v| v.name.clone()).unwrap_or_default(),
+            },
             pattern: pattern.map(|p| p.written.clone()),
             dictionary: pattern
                 .map(|p| p.origin.clone())
                 .or_else(|| verb.map(|v| v.origin.clone()))
                 .unwrap_or_default(),
             trigger,
-            notes: Vec::new(),
+            notes: e.notes.iter().map(|n| n.to_string()).collect(),
         };
         let actor = self.entity(c, &e.source, &e.source_hit);
         let recipient = self.entity(c, &e.target, &e.target_hit);

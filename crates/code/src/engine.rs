@@ -22,10 +22,22 @@ pub struct Engine {
     pub layers: Vec<PathBuf>,
     /// Warnings from reading the dictionaries.
     pub warnings: usize,
+    /// The part-of-speech tagger (`models/tagger.bin`), when found.
+    pub tagger: Option<dyad_nlp::tagger::Tagger>,
+}
+
+/// The model directory: `$DYAD_MODELS`, else `models/` in the current
+/// directory, else the source tree's `models/`.
+pub fn models_dir() -> PathBuf {
+    std::env::var_os("DYAD_MODELS")
+        .map(PathBuf::from)
+        .filter(|p| p.is_dir())
+        .or_else(|| Some(PathBuf::from("models")).filter(|p| p.join("tagger.bin").is_file()))
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models"))
 }
 
 /// The default dictionary layers, in priority order (later wins): Phoenix,
-/// dyad's additions, current office holders. They are looked for in
+/// dyad's additions, current office holders, the coder's verb corrections. They are looked for in
 /// `$DYAD_DICTIONARIES`, else `dictionaries/` in the current directory, else
 /// the source tree's `dictionaries/`.
 pub fn default_layers() -> Vec<PathBuf> {
@@ -34,7 +46,7 @@ pub fn default_layers() -> Vec<PathBuf> {
         .filter(|p| p.is_dir())
         .or_else(|| Some(PathBuf::from("dictionaries")).filter(|p| p.join("phoenix").is_dir()))
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dictionaries"));
-    ["phoenix", "dyad", "current"].iter().map(|d| base.join(d)).collect()
+    ["phoenix", "dyad", "current", "coder"].iter().map(|d| base.join(d)).collect()
 }
 
 impl Engine {
@@ -52,7 +64,16 @@ impl Engine {
             path: PathBuf::from("dictionaries/events.tsv"),
             message: e.to_string(),
         })?;
+        let tagger_path = models_dir().join("tagger.bin");
+        let tagger = match std::fs::read(&tagger_path) {
+            Ok(bytes) => Some(
+                dyad_nlp::tagger::Tagger::from_bytes(&bytes)
+                    .map_err(|e| Error::Suite { path: tagger_path.clone(), message: e.to_string() })?,
+            ),
+            Err(_) => None,
+        };
         Ok(Engine {
+            tagger,
             lex,
             options: Options::default(),
             ontology,
@@ -64,8 +85,13 @@ impl Engine {
 
     /// Codes one document.
     pub fn code_doc(&self, doc: &Document, scratch: &mut DocScratch, out: &mut Vec<Output>) {
-        let dc =
-            DocCoder { lex: &self.lex, options: &self.options, ontology: &self.ontology, emit: self.emit };
+        let dc = DocCoder {
+            lex: &self.lex,
+            options: &self.options,
+            ontology: &self.ontology,
+            emit: self.emit,
+            tagger: self.tagger.as_ref(),
+        };
         dc.code(doc, scratch, out);
     }
 

@@ -177,9 +177,12 @@ impl Conv<'_> {
     fn elems(&self, items: &[(PatternItem, bool)]) -> Vec<PElem> {
         let mut out = Vec::new();
         let mut i = 0;
+        // The gap before a PETRARCH-2 bracket (`* (AS CAUSE)`) belongs to the
+        // first word inside it.
+        let mut carry = false;
         while i < items.len() {
             let (it, gap) = &items[i];
-            let gap = *gap;
+            let gap = *gap || std::mem::take(&mut carry);
             match it {
                 PatternItem::Word { text, stem, .. } => self.word(text, *stem, gap, &mut out),
                 PatternItem::Synset { name, .. } => self.word(name, false, gap, &mut out),
@@ -221,7 +224,11 @@ impl Conv<'_> {
                     i = j + 1;
                     continue;
                 }
-                _ => {}
+                PatternItem::OpenParen
+                | PatternItem::CloseParen
+                | PatternItem::OpenBrace
+                | PatternItem::CloseBrace => carry = gap,
+                PatternItem::Verb | PatternItem::Or => {}
             }
             i += 1;
         }
@@ -316,7 +323,7 @@ pub fn build(set: &DictSet) -> Lexicon {
         lex.synsets.push(SynsetDef::new(&s.name, members));
     }
     // Verbs.
-    let mut petr_verbs: HashMap<String, u32> = HashMap::new();
+    let mut petr_verbs: HashMap<String, (u32, u32)> = HashMap::new();
     for b in &set.verbs.blocks {
         let tabari = b.dialect == Dialect::Tabari;
         let conv = Conv { synsets: &synset_ids, tabari };
@@ -380,19 +387,29 @@ pub fn build(set: &DictSet) -> Lexicon {
                 }
             } else {
                 // A form already defined by an earlier block: PETRARCH merges
-                // the blocks (patterns added, the later code wins).
-                let key = v.forms.first().map(|f| f.words.join(" ")).unwrap_or_default();
-                if let Some(&old) = petr_verbs.get(&key) {
+                // the blocks (patterns added, the later code wins). A block of
+                // a later layer (a correction) also wins, and its patterns are
+                // tried before the earlier ones.
+                let key = v.forms.first().map(|f| f.words.join(" ").to_uppercase()).unwrap_or_default();
+                let layer = set.layer(b.loc);
+                if let Some(&(old, old_layer)) = petr_verbs.get(&key) {
                     lex.verbs.pop();
                     let (code, pats) = (code.clone(), pids.clone());
                     let o = &mut lex.verbs[old as usize];
                     if code.is_some() {
                         o.code = code;
                     }
-                    o.patterns.extend(pats);
+                    if layer > old_layer {
+                        let rest = std::mem::replace(&mut o.patterns, pats);
+                        o.patterns.extend(rest);
+                        o.origin = origin.clone();
+                        petr_verbs.insert(key, (old, layer));
+                    } else {
+                        o.patterns.extend(pats);
+                    }
                     continue;
                 }
-                petr_verbs.insert(key, id);
+                petr_verbs.insert(key, (id, layer));
                 for f in &v.forms {
                     let e: Vec<Elem> = f
                         .words

@@ -22,6 +22,7 @@ mod error;
 pub mod from_dict;
 pub mod gold;
 pub mod lexicon;
+pub mod news;
 pub mod np;
 pub mod options;
 pub mod quotes;

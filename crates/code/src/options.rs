@@ -118,6 +118,9 @@ pub struct Options {
     pub require_dyad: bool,
     /// Report uncoded noun phrases of at most this many words as new actors (0 = off).
     pub new_actor_length: u32,
+    /// dyad's rules for news text (negation, embedded clauses, intent, the
+    /// press, events named by nouns; `DESIGN.md` §2.7). Off for the suites.
+    pub news: bool,
 }
 
 impl Options {
@@ -137,6 +140,7 @@ impl Options {
             fbis: false,
             require_dyad: true,
             new_actor_length: 0,
+            news: false,
         }
     }
 
@@ -187,7 +191,7 @@ impl Default for Options {
     /// dyad's defaults for news text: TABARI's clause-by-clause coding with
     /// PETRARCH's comma limits and no minimum sentence length.
     fn default() -> Options {
-        Options { min_words: 1, ..Options::petrarch() }
+        Options { min_words: 1, news: true, ..Options::petrarch() }
     }
 }
 

@@ -193,6 +193,15 @@ impl Parse {
 
     /// Builds the parse of `words`.
     pub fn build(&mut self, lex: &Lexicon, words: &Words, opts: &MarkOptions<'_>) {
+        self.build_roots(lex, words, opts);
+        if !self.hopeless {
+            self.build_rest(lex, words, opts);
+        }
+    }
+
+    /// Marking, first part: the dictionary look-ups; sets [`Parse::hopeless`]
+    /// when [`MarkOptions::quick`] finds that no event can result.
+    pub fn build_roots(&mut self, lex: &Lexicon, words: &Words, opts: &MarkOptions<'_>) {
         self.clear(words.words.len());
         self.alpha.extend(words.words.iter().map(|w| w.text.starts_with(char::is_alphabetic)));
         self.find_roots(lex, words, opts);
@@ -203,9 +212,24 @@ impl Parse {
             let has = |f: fn(Class) -> bool| self.spans.iter().any(|s| s.active && f(s.class));
             if !has(|c| c == Class::Verb) || !has(|c| matches!(c, Class::Actor | Class::Agent)) {
                 self.hopeless = true;
-                return;
             }
         }
+    }
+
+    /// Verbs the tagger read as nouns or adjectives (`the talks`, `a
+    /// security guarantee`) become nouns.
+    pub fn demote_verbs(&mut self, noun: &[bool]) {
+        for s in 0..self.spans.len() {
+            let sp = &self.spans[s];
+            if sp.active && sp.class == Class::Verb && noun.get(sp.head as usize).copied().unwrap_or(false) {
+                self.set_span_class(s, Class::Noun);
+            }
+        }
+    }
+
+    /// Marking, second part: nouns, compounds, clauses, phrases, time,
+    /// discards and complexity.
+    pub fn build_rest(&mut self, lex: &Lexicon, words: &Words, opts: &MarkOptions<'_>) {
         self.mark_nouns(lex, words, opts.date);
         if opts.convert_agents {
             self.convert_agents();

@@ -180,7 +180,8 @@ fn code_doc(text: &str) -> Vec<Output> {
     let lex = lexicon();
     let options = Options::default();
     let ontology = dyad_dict::ontology::Ontology::embedded().expect("ontology");
-    let dc = DocCoder { lex: &lex, options: &options, ontology: &ontology, emit: Emit::default() };
+    let dc =
+        DocCoder { lex: &lex, options: &options, ontology: &ontology, emit: Emit::default(), tagger: None };
     let mut doc = dyad_text::Document::new("doc-1", text);
     doc.date = dyad_text::Date::new(2025, 3, 14);
     let mut out = Vec::new();

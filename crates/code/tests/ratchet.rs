@@ -12,8 +12,8 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// `[suites]` entries of `ratchet.toml`: dotted key → value (quotes removed).
-fn read_ratchet() -> BTreeMap<String, String> {
+/// Entries of one section of `ratchet.toml`: dotted key → value (quotes removed).
+fn read_section(want: &str) -> BTreeMap<String, String> {
     let path = repo().join("ratchet.toml");
     let text = std::fs::read_to_string(&path).expect("ratchet.toml at the repository root");
     let mut section = String::new();
@@ -29,7 +29,7 @@ fn read_ratchet() -> BTreeMap<String, String> {
         }
         let (k, v) =
             line.split_once('=').unwrap_or_else(|| panic!("ratchet.toml:{}: expected key = value", n + 1));
-        if section == "suites" {
+        if section == want {
             out.insert(k.trim().to_string(), v.trim().trim_matches('"').to_string());
         }
     }
@@ -81,7 +81,7 @@ fn figures(name: &str, file: &str, report: &Report) -> String {
 
 #[test]
 fn suites_do_not_fall_below_the_ratchet() {
-    let r = read_ratchet();
+    let r = read_section("suites");
     let mut complaints = Vec::new();
     let mut ran = 0;
     for name in ["tabari", "petrarch"] {
@@ -124,4 +124,54 @@ fn suites_do_not_fall_below_the_ratchet() {
         println!("notice: ../shared is absent; the suite ratchet was not checked");
     }
     assert!(complaints.is_empty(), "suite figures fell below ratchet.toml:\n{}", complaints.join("\n"));
+}
+
+#[test]
+fn seed_article_does_not_fall_below_the_ratchet() {
+    use dyad_code::engine::{default_layers, Engine};
+    use dyad_code::gold::{score_events, Gold, Produced};
+    use dyad_code::record::Output;
+
+    let r = read_section("gold");
+    let file = r.get("seed.file").expect("ratchet.toml: no seed.file");
+    let path = repo().join(file);
+    if !path.exists() {
+        println!("notice: {} not found; the seed article was not scored", path.display());
+        return;
+    }
+    let gold = Gold::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(gold.text_path(&path)).expect("the seed article text");
+    let mut doc = dyad_text::Document::new(gold.document.id.clone(), text);
+    doc.date = gold.document.date.as_deref().and_then(|d| d.parse().ok());
+    let engine = Engine::load(&default_layers()).unwrap_or_else(|e| panic!("{e}"));
+    let produced: Vec<Produced> = engine
+        .code_one(&doc)
+        .iter()
+        .filter_map(|o| match o {
+            Output::Event(e) => Some(Produced {
+                sentence: doc.text[e.text_info.start as usize..e.text_info.end as usize].to_string(),
+                source: e.actor.first().map(|a| a.code.clone()).unwrap_or_default(),
+                target: e.recipient.first().map(|a| a.code.clone()).unwrap_or_default(),
+                cameo: e.cameo.clone(),
+                plover: e.event.first().cloned(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let report = score_events(&gold, &produced);
+    println!(
+        "seed: {}/{} gold events, {} false",
+        report.found,
+        report.expected,
+        report.false_positives.len()
+    );
+    let found = num(&r, "seed.found").unwrap_or(0);
+    let fp = num(&r, "seed.false_positives").unwrap_or(usize::MAX);
+    assert!(
+        report.found >= found && report.false_positives.len() <= fp,
+        "seed article below ratchet.toml (found {} < {found} or false {} > {fp}):\n{}",
+        report.found,
+        report.false_positives.len(),
+        report.listing()
+    );
 }
