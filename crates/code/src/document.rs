@@ -160,8 +160,9 @@ impl DocCoder<'_> {
             trigger,
             notes: e.notes.iter().map(|n| n.to_string()).collect(),
         };
-        let actor = self.entity(c, &e.source, &e.source_hit);
-        let recipient = self.entity(c, &e.target, &e.target_hit);
+        let word_level = e.nominal.is_some();
+        let actor = self.entity(c, &e.source, &e.source_hit, word_level);
+        let recipient = self.entity(c, &e.target, &e.target_hit, word_level);
         let (event, mode, context, quad_code, cameo_name, goldstein) = match &found {
             Some(f) => (
                 f.plover.map(|t| t.name().to_string()).into_iter().collect(),
@@ -197,19 +198,19 @@ impl DocCoder<'_> {
     }
 
     /// The entity for one side of an event; `None` for an empty (`---`) side.
-    fn entity(&self, c: &SentenceCtx<'_>, code: &str, hit: &ActorHit) -> Option<Entity> {
+    fn entity(&self, c: &SentenceCtx<'_>, code: &str, hit: &ActorHit, word_level: bool) -> Option<Entity> {
         if code.is_empty() || code == "---" {
             return None;
         }
         let lex = self.lex;
         let (a, b) = match hit.at {
-            At::Word(_) => mention_range(c.parse, hit.mention.unwrap_or(0) as usize)
+            At::Word(_) => mention_range(c.parse, hit.mention.unwrap_or(0) as usize, word_level)
                 .map(|(a, b)| (c.words.words[a].start, c.words.words[b].end))
                 .unwrap_or((0, 0)),
             At::Forward | At::Default => (0, 0),
         };
         let refers_to = match (hit.at, hit.mention) {
-            (At::Word(h), Some(m)) if h != m => mention_range(c.parse, h as usize)
+            (At::Word(h), Some(m)) if h != m => mention_range(c.parse, h as usize, word_level)
                 .and_then(|(x, y)| c.text.get(c.words.words[x].start as usize..c.words.words[y].end as usize))
                 .map(str::to_string),
             (At::Forward, _) => Some(c.parse.forward.text.clone()).filter(|t| !t.is_empty()),
@@ -290,9 +291,10 @@ struct SentenceCtx<'a> {
 }
 
 /// The words (first, last) of the mention at word `k`: its noun phrase
-/// (PETRARCH dialect) or its dictionary span.
-fn mention_range(p: &Parse, k: usize) -> Option<(usize, usize)> {
-    if let Some(&id) = p.ne_of.get(k).filter(|&&id| id != NONE) {
+/// (PETRARCH dialect) or, with `word_level` or outside phrases, its
+/// dictionary span.
+fn mention_range(p: &Parse, k: usize, word_level: bool) -> Option<(usize, usize)> {
+    if let Some(&id) = p.ne_of.get(k).filter(|&&id| id != NONE && !word_level) {
         let ne = p.nes.get(id as usize)?;
         return Some((ne.start as usize, ne.end as usize));
     }

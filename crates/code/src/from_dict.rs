@@ -20,6 +20,25 @@ use crate::lexicon::{
 };
 use dyad_dict::{AgentPlace, Dialect, DictSet, Pattern as DPattern, PatternItem, Phrase};
 
+/// An event code as a dictionary writes it, checked: each part `---`,
+/// `+++`, `###`, empty (one side of a pair), or 2–5 letters and digits
+/// starting with a digit (`042`, TABARI's `075A`). A well-formed
+/// code the event table does not know (the suites' `9xx` test codes) is
+/// kept: its events carry the code without Goldstein score or PLOVER type.
+/// `Ok(None)` for a blank code; `Err` names what is wrong.
+pub fn event_code(text: &str) -> Result<Option<Code>, String> {
+    let Some(code) = Code::parse(text) else { return Ok(None) };
+    for part in std::iter::once(code.main.as_str()).chain(code.pair.as_deref()) {
+        let digits = (2..=5).contains(&part.len())
+            && part.starts_with(|c: char| c.is_ascii_digit())
+            && part.bytes().all(|b| b.is_ascii_alphanumeric());
+        if !(digits || matches!(part, "" | "---" | "+++" | "###")) {
+            return Err(format!("event code {text:?} is not a CAMEO-style code (digits, as 042 or TABARI's 075A), ---, +++ or ###"));
+        }
+    }
+    Ok(Some(code))
+}
+
 /// Upper-cased word split at hyphens, trailing dots dropped, curly quotes made ASCII.
 pub fn norm_parts(text: &str) -> Vec<String> {
     let t: String = text
@@ -236,7 +255,7 @@ impl Conv<'_> {
     }
 
     fn pattern(&self, p: &DPattern, origin: &str) -> Option<Pattern> {
-        let code = Code::parse(&p.code)?;
+        let code = event_code(&p.code).ok()??;
         let gaps = item_gaps(&p.items, &p.text, self.tabari);
         let items: Vec<(PatternItem, bool)> = p
             .items
@@ -330,16 +349,27 @@ pub fn build(set: &DictSet) -> Lexicon {
         let origin = set.place(b.loc);
         let mut pids = Vec::new();
         for p in &b.patterns {
+            if let Err(why) = event_code(&p.code) {
+                lex.skipped.push(format!("{}: pattern skipped: {why}", set.place(p.loc)));
+                continue;
+            }
             if let Some(pat) = conv.pattern(p, &set.place(p.loc)) {
                 pids.push(lex.patterns.len() as u32);
                 lex.patterns.push(pat);
             }
         }
-        let block_code = Code::parse(&b.code);
+        let checked = |text: &str, lex: &mut Lexicon| match event_code(text) {
+            Ok(c) => c,
+            Err(why) => {
+                lex.skipped.push(format!("{origin}: verb code ignored: {why}"));
+                None
+            }
+        };
+        let block_code = checked(&b.code, &mut lex);
         for v in &b.verbs {
             let id = lex.verbs.len() as u32;
             let code = match &v.code {
-                Some(c) => Code::parse(c),
+                Some(c) => checked(c, &mut lex),
                 None => block_code.clone(),
             };
             let name = v.lemma.words.join(" ");

@@ -418,6 +418,9 @@ pub struct Lexicon {
     pub synsets: Vec<SynsetDef>,
     pub times: Vec<TimeValue>,
     pub discards: Vec<DiscardDef>,
+    /// Dictionary entries left out, each with where and why (a malformed
+    /// event code, ...).
+    pub skipped: Vec<String>,
     index: HashMap<Box<str>, Vec<RootId>>,
     max_key: usize,
     /// Bit `n` is set when some root starts with a stem of `n` bytes (63: 63

@@ -244,3 +244,54 @@ fn documents_skip_bad_sentences_with_reasons() {
     assert!(code_doc("").is_empty());
     assert!(code_doc("   \n\n  ").is_empty());
 }
+
+#[test]
+fn unknown_codes_in_a_dictionary_are_skipped_or_kept_never_a_panic() {
+    use dyad_dict::{read_into, Dialect, Format, Kind, Loaded};
+    let verbs = "\
+block ATTACK = 190
+  verb attack | attacks | attacked | attacking
+  - * + (WITH ROCKETS) = 999
+  - * + (WITH TANKS) = XYZ
+";
+    let actors = "Russia\n  = RUS\nUkraine\n  = UKR\n";
+    let mut loaded = Loaded::default();
+    let fmt = |kind| Format { kind, dialect: Dialect::Dyad };
+    let v = read_into(&mut loaded, "t.verbs", verbs, fmt(Kind::Verbs), 0);
+    let a = read_into(&mut loaded, "t.actors", actors, fmt(Kind::Actors), 0);
+    assert!(a.is_ok());
+    if v.is_err() {
+        // The reader refused the file with a reason: nothing to code with.
+        return;
+    }
+    let lex = dyad_code::from_dict::build(&loaded.set);
+    // The malformed code's pattern is left out, with its place and reason.
+    assert_eq!(lex.skipped.len(), 1, "{:?}", lex.skipped);
+    assert!(lex.skipped.iter().all(|s| s.contains("t.verbs:")), "{:?}", lex.skipped);
+    let options = Options::default();
+    let ontology = dyad_dict::ontology::Ontology::embedded().expect("ontology");
+    let dc =
+        DocCoder { lex: &lex, options: &options, ontology: &ontology, emit: Emit::default(), tagger: None };
+    for text in ["Russia attacked Ukraine with rockets.", "Russia attacked Ukraine with tanks."] {
+        let mut out = Vec::new();
+        dc.code(&dyad_text::Document::new("d", text), &mut DocScratch::default(), &mut out);
+        // A well-formed code the event table does not know is kept, without
+        // Goldstein score or PLOVER type; without the skipped pattern the
+        // verb's own code stands.
+        let events: Vec<_> = out
+            .iter()
+            .filter_map(|o| match o {
+                Output::Event(e) => Some(e),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(events.len(), 1, "{text}");
+        let e = events[0];
+        if text.contains("rockets") {
+            assert_eq!(e.cameo, "999");
+            assert!(e.goldstein.is_none() && e.event.is_empty() && e.quad_code.is_none());
+        } else {
+            assert_eq!(e.cameo, "190");
+        }
+    }
+}

@@ -112,6 +112,12 @@ pub fn run(args: CodeArgs) -> anyhow::Result<i32> {
         }
     }
     let mut engine = Engine::load(&layers(&args.dict))?;
+    for s in engine.lex.skipped.iter().take(5) {
+        eprintln!("warning: {s}");
+    }
+    if engine.lex.skipped.len() > 5 {
+        eprintln!("warning: ... {} dictionary entries skipped in all", engine.lex.skipped.len());
+    }
     if args.events_only {
         engine.emit.actors = false;
         engine.emit.skips = false;
