@@ -219,9 +219,7 @@ impl DocCoder<'_> {
         };
         let mut entries = Vec::new();
         for r in [hit.root, hit.agent_root].into_iter().flatten() {
-            if let Some(root) = lex.roots.get(r as usize) {
-                entries.push(root.written.clone());
-            }
+            entries.extend(entry(lex, r));
         }
         Some(Entity {
             code: code.to_string(),
@@ -275,10 +273,25 @@ impl DocCoder<'_> {
             let Some(def) = lex.actors.get(root.data as usize) else { continue };
             let (Some(&a), Some(&b)) = (sp.words.first(), sp.words.last()) else { continue };
             for code in def.codes(c.doc.date).iter().filter(|c| !c.starts_with("---")) {
-                push(a as usize, b as usize, code, vec![root.written.clone()], out);
+                push(a as usize, b as usize, code, entry(lex, sp.root).into_iter().collect(), out);
             }
         }
     }
+}
+
+/// A dictionary entry as provenance: the phrase as written and where it is
+/// (`Mark Rutte (dictionaries/current/igos.actors:12)`).
+fn entry(lex: &Lexicon, root: u32) -> Option<String> {
+    let r = lex.roots.get(root as usize)?;
+    let origin = match r.class {
+        Class::Actor => lex.actors.get(r.data as usize).map(|a| a.origin.as_str()),
+        Class::Agent => lex.agents.get(r.data as usize).map(|a| a.origin.as_str()),
+        _ => None,
+    };
+    Some(match origin {
+        Some(o) if !o.is_empty() => format!("{} ({o})", r.written),
+        _ => r.written.clone(),
+    })
 }
 
 /// What the record builders need of one coded sentence.

@@ -292,11 +292,9 @@ pub fn build(set: &DictSet) -> Lexicon {
         let dialect = set.dialect(a.loc);
         let id = lex.actors.len() as u32;
         lex.actors.push(ActorDef { roles: roles(a), origin: set.place(a.loc) });
-        let code_text = a.roles.iter().map(|r| r.code_text()).collect::<Vec<_>>().join(" ");
         for p in std::iter::once(&a.name).chain(a.aliases.iter().map(|x| &x.phrase)) {
             let e = elems(p, dialect, false);
-            let written = format!("{} [{}]", p.to_dyad(), code_text);
-            lex.add_root(Class::Actor, e, id, &written);
+            lex.add_root(Class::Actor, e, id, &p.to_dyad());
         }
     }
     // Agents.
