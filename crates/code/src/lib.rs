@@ -25,6 +25,8 @@ pub mod lexicon;
 pub mod news;
 pub mod np;
 pub mod options;
+pub mod places;
+pub mod positions;
 pub mod quotes;
 pub mod record;
 pub mod shallow;

@@ -6,6 +6,7 @@ mod bench;
 mod code;
 mod dict;
 mod eval_suite;
+mod store_cmd;
 
 #[derive(Parser)]
 #[command(name = "dyad", version, about = "English news text to political event data")]
@@ -58,6 +59,12 @@ enum Command {
         #[command(subcommand)]
         command: dict::DictCommand,
     },
+    /// Code documents into an event store (SQLite), skipping those already stored.
+    Ingest(store_cmd::IngestArgs),
+    /// Select events (or mentions, daily counts, failures) from a store.
+    Query(store_cmd::QueryArgs),
+    /// Export a store as PLOVER JSON Lines, GDELT 2.0, Phoenix, CSV or Parquet.
+    Export(store_cmd::ExportArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -71,6 +78,18 @@ fn main() -> anyhow::Result<()> {
             bench::run(bench::BenchArgs { code, text, dict, seconds })?
         }
         Command::Dict { command } => dict::run(command)?,
+        Command::Ingest(args) => {
+            store_cmd::ingest(&args)?;
+            0
+        }
+        Command::Query(args) => {
+            store_cmd::query(&args)?;
+            0
+        }
+        Command::Export(args) => {
+            store_cmd::export(&args)?;
+            0
+        }
     };
     std::process::exit(status)
 }

@@ -10,6 +10,8 @@ pub mod hash;
 pub mod lemma;
 pub mod model;
 pub mod ner;
+mod parse_table;
+pub mod parser;
 pub mod perceptron;
 pub mod segeval;
 pub mod tag_perceptron;

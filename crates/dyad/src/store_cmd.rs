@@ -1,0 +1,791 @@
+//! `dyad ingest`, `dyad query` and `dyad export`: argument handling, the
+//! document reader, progress bars and output around `dyad_store`.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use dyad_store::{
+    CodedDoc, EventOut, ExportOptions, Filter, Format, IngestOptions, Input, MentionOut, OpenOptions,
+    ReadFailure, Store, Table,
+};
+use dyad_text::Document;
+
+/// Arguments of `dyad ingest`.
+#[derive(Args, Debug)]
+pub struct IngestArgs {
+    /// Files or directories: `.txt` files (one document each) and `.jsonl`
+    /// files (one JSON object per line with `text` and optional `id`, `date`,
+    /// `title`, `source`, `url`); `-` reads JSON Lines from standard input.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The store (an SQLite file; created when missing).
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Documents per transaction.
+    #[arg(long, default_value_t = 256)]
+    pub batch: usize,
+    /// Days within which reports of the same dyad, code and place are one
+    /// event (0 = one-a-day). Kept in the store.
+    #[arg(long)]
+    pub event_window: Option<u32>,
+    /// Worker threads for coding (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Largest document accepted, in bytes.
+    #[arg(long, default_value_t = 8 << 20)]
+    pub max_doc_bytes: u64,
+    /// Skip the integrity check of the store before writing.
+    #[arg(long)]
+    pub no_check: bool,
+    /// Print the summary as JSON on standard output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The filters shared by `dyad query` and `dyad export`.
+#[derive(Args, Debug, Default)]
+pub struct FilterArgs {
+    /// Actor code prefix on either side (USA matches USAGOV).
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// Dyad: SOURCE:TARGET actor code prefixes (either may be empty).
+    #[arg(long)]
+    pub dyad: Option<String>,
+    /// CAMEO code prefix: 04 (root), 042, 0421.
+    #[arg(long)]
+    pub cameo: Option<String>,
+    /// CAMEO root code, exactly (01 to 20).
+    #[arg(long)]
+    pub root: Option<String>,
+    /// PLOVER event type, e.g. CONSULT.
+    #[arg(long)]
+    pub plover: Option<String>,
+    /// First day (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Place name, country code or gazetteer id.
+    #[arg(long)]
+    pub place: Option<String>,
+    /// News source of the documents (substring).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Words in the sentence (substring).
+    #[arg(long)]
+    pub text: Option<String>,
+    /// A document id.
+    #[arg(long)]
+    pub doc: Option<String>,
+    /// At most this many rows.
+    #[arg(long)]
+    pub limit: Option<u64>,
+}
+
+impl FilterArgs {
+    fn filter(&self) -> Result<Filter> {
+        let (source, target) = match &self.dyad {
+            None => (None, None),
+            Some(d) => {
+                let Some((s, t)) = d.split_once([':', ',']) else {
+                    bail!("--dyad takes SOURCE:TARGET, e.g. USA:RUS (got {d:?})");
+                };
+                let nz = |x: &str| (!x.trim().is_empty()).then(|| x.trim().to_string());
+                (nz(s), nz(t))
+            }
+        };
+        Ok(Filter {
+            actor: self.actor.clone(),
+            source,
+            target,
+            cameo: self.cameo.clone(),
+            root: self.root.clone(),
+            plover: self.plover.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            place: self.place.clone(),
+            news_source: self.source.clone(),
+            text: self.text.clone(),
+            doc: self.doc.clone(),
+            limit: self.limit,
+        })
+    }
+}
+
+/// Arguments of `dyad query`.
+#[derive(Args, Debug)]
+pub struct QueryArgs {
+    /// The store.
+    #[arg(long)]
+    pub db: PathBuf,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// List event mentions instead of events.
+    #[arg(long)]
+    pub mentions: bool,
+    /// List documents per day and news source (the denominators).
+    #[arg(long, conflicts_with = "mentions")]
+    pub daily: bool,
+    /// List the documents that failed to read or code, with the reasons.
+    #[arg(long, conflicts_with_all = ["mentions", "daily"])]
+    pub failures: bool,
+    /// Print only the number of matching rows.
+    #[arg(long)]
+    pub count: bool,
+    /// table (default on a terminal), jsonl (default otherwise) or csv.
+    #[arg(long)]
+    pub format: Option<String>,
+}
+
+/// Arguments of `dyad export`.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The store.
+    #[arg(long)]
+    pub db: PathBuf,
+    /// plover-jsonl, gdelt, phoenix, csv or parquet.
+    #[arg(long)]
+    pub format: String,
+    /// Output file (default: standard output; Parquet needs a file).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// events (default) or mentions, for csv, parquet and plover-jsonl.
+    #[arg(long, default_value = "events")]
+    pub table: String,
+    /// Write a header line in GDELT and Phoenix files (theirs have none).
+    #[arg(long)]
+    pub header: bool,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+// ---------------------------------------------------------------- reading
+
+/// Reads documents from files and directories, one at a time.
+///
+/// A stand-in until `dyad_text::input` reads text, JSON Lines and HTML; ids
+/// are the path below the directory given (or the file name), or the JSON
+/// Lines `id`.
+struct Reader {
+    files: std::vec::IntoIter<(PathBuf, String)>,
+    lines: Option<JsonLines>,
+    max_bytes: u64,
+}
+
+/// The JSON Lines file being read: its name, its lines, the last line number.
+struct JsonLines(String, Box<dyn Iterator<Item = std::io::Result<String>>>, u64);
+
+fn collect_files(arg: &Path, out: &mut Vec<(PathBuf, String)>) -> Result<()> {
+    if arg.as_os_str() == "-" {
+        out.push((arg.to_path_buf(), "-".into()));
+        return Ok(());
+    }
+    let meta = std::fs::metadata(arg).with_context(|| format!("{}: cannot read", arg.display()))?;
+    if meta.is_file() {
+        let name = arg.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        out.push((arg.to_path_buf(), name));
+        return Ok(());
+    }
+    let mut stack = vec![arg.to_path_buf()];
+    let mut found = Vec::new();
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).with_context(|| format!("{}: cannot list", dir.display()))?;
+        for entry in entries {
+            let entry = entry.with_context(|| format!("{}: cannot list", dir.display()))?;
+            let path = entry.path();
+            let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if hidden {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("txt" | "jsonl" | "ndjson")) {
+                let rel = path.strip_prefix(arg).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                found.push((path, rel));
+            }
+        }
+    }
+    found.sort();
+    out.extend(found);
+    Ok(())
+}
+
+fn is_jsonl(path: &Path) -> bool {
+    path.as_os_str() == "-" || matches!(path.extension().and_then(|e| e.to_str()), Some("jsonl" | "ndjson"))
+}
+
+impl Reader {
+    fn new(args: &[PathBuf], max_bytes: u64) -> Result<Reader> {
+        let mut files = Vec::new();
+        for a in args {
+            collect_files(a, &mut files)?;
+        }
+        Ok(Reader { files: files.into_iter(), lines: None, max_bytes })
+    }
+
+    fn text_file(&self, path: &Path, id: String) -> std::result::Result<Input, ReadFailure> {
+        let origin = path.display().to_string();
+        let fail = |reason: String| ReadFailure { origin: origin.clone(), doc_id: Some(id.clone()), reason };
+        let size = std::fs::metadata(path).map(|m| m.len()).map_err(|e| fail(format!("cannot read: {e}")))?;
+        if size > self.max_bytes {
+            return Err(fail(format!(
+                "{size} bytes, over the limit of {} (see --max-doc-bytes)",
+                self.max_bytes
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+        let text = check_text(&bytes).map_err(fail)?;
+        Ok(Input { doc: Document::new(id, text), origin })
+    }
+
+    fn json_line(
+        &self,
+        file: &str,
+        line_no: u64,
+        line: &str,
+    ) -> Option<std::result::Result<Input, ReadFailure>> {
+        if line.trim().is_empty() {
+            return None;
+        }
+        let origin = format!("{file}:{line_no}");
+        let fail =
+            |doc_id: Option<String>, reason: String| ReadFailure { origin: origin.clone(), doc_id, reason };
+        if line.len() as u64 > self.max_bytes {
+            return Some(Err(fail(
+                None,
+                format!("{} bytes, over the limit of {}", line.len(), self.max_bytes),
+            )));
+        }
+        let v: serde_json::Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            Err(e) => return Some(Err(fail(None, format!("not JSON: {e}")))),
+        };
+        let field = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+        let id = v
+            .get("id")
+            .and_then(|x| x.as_str().map(str::to_string).or_else(|| x.as_u64().map(|n| n.to_string())))
+            .unwrap_or_else(|| origin.clone());
+        let Some(text) = field("text") else {
+            return Some(Err(fail(Some(id), "no \"text\" field".into())));
+        };
+        if text.trim().is_empty() {
+            return Some(Err(fail(Some(id), "empty document".into())));
+        }
+        let mut doc = Document::new(id.clone(), text);
+        if let Some(d) = field("date") {
+            let day = d.get(..10).unwrap_or(&d);
+            match day.parse::<dyad_text::Date>() {
+                Ok(date) => doc.date = Some(date),
+                Err(e) => return Some(Err(fail(Some(id), format!("bad date: {e}")))),
+            }
+        }
+        doc.title = field("title");
+        doc.source = field("source");
+        doc.url = field("url");
+        Some(Ok(Input { doc, origin }))
+    }
+}
+
+fn check_text(bytes: &[u8]) -> std::result::Result<String, String> {
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        return Err(format!("looks like a binary file (NUL byte at byte {pos})"));
+    }
+    let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = bytes.get(..at).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count()) + 1;
+        format!("invalid UTF-8 at byte {at} (line {line})")
+    })?;
+    if text.trim().is_empty() {
+        return Err("empty document".into());
+    }
+    Ok(text)
+}
+
+impl Iterator for Reader {
+    type Item = std::result::Result<Input, ReadFailure>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(JsonLines(file, lines, no)) = &mut self.lines {
+                match lines.next() {
+                    Some(Ok(line)) => {
+                        *no += 1;
+                        let (file, no) = (file.clone(), *no);
+                        if let Some(item) = self.json_line(&file, no, &line) {
+                            return Some(item);
+                        }
+                        continue;
+                    }
+                    Some(Err(e)) => {
+                        *no += 1;
+                        let origin = format!("{file}:{no}");
+                        self.lines = None;
+                        return Some(Err(ReadFailure {
+                            origin,
+                            doc_id: None,
+                            reason: format!("cannot read: {e}"),
+                        }));
+                    }
+                    None => self.lines = None,
+                }
+            }
+            let (path, id) = self.files.next()?;
+            if is_jsonl(&path) {
+                let name = path.display().to_string();
+                let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
+                    Box::new(std::io::BufReader::new(std::io::stdin()))
+                } else {
+                    match std::fs::File::open(&path) {
+                        Ok(f) => Box::new(std::io::BufReader::new(f)),
+                        Err(e) => {
+                            return Some(Err(ReadFailure {
+                                origin: name,
+                                doc_id: None,
+                                reason: format!("cannot read: {e}"),
+                            }))
+                        }
+                    }
+                };
+                self.lines = Some(JsonLines(name, Box::new(reader.lines()), 0));
+                continue;
+            }
+            return Some(self.text_file(&path, id));
+        }
+    }
+}
+
+/// The coder `dyad ingest` runs until the event coder lands on this branch:
+/// it splits the document into sentences and codes no events.
+pub fn placeholder_coder(doc: &Document) -> std::result::Result<CodedDoc, String> {
+    let mut seg = dyad_text::Segmented::default();
+    seg.segment(&doc.text);
+    Ok(CodedDoc::new(u32::try_from(seg.sentences.len()).unwrap_or(u32::MAX)))
+}
+
+// ---------------------------------------------------------------- commands
+
+fn bar(len: Option<u64>, what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let (pb, template) = match len {
+        Some(n) => (
+            ProgressBar::new(n),
+            format!("{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {{rate}} ETA {{eta}}"),
+        ),
+        None => (ProgressBar::new_spinner(), format!("{{spinner}} {what} {{pos}} {{rate}} {{elapsed}}")),
+    };
+    if let Ok(style) = ProgressStyle::with_template(&template) {
+        let style = style.with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0}/s", s.per_sec());
+        });
+        pb.set_style(style);
+    }
+    pb.enable_steady_tick(Duration::from_millis(120));
+    pb
+}
+
+/// `dyad ingest`.
+pub fn ingest(args: &IngestArgs) -> Result<()> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().context("setting up threads")?;
+    }
+    let reader = Reader::new(&args.inputs, args.max_doc_bytes)?;
+    let total = {
+        let files: Vec<_> = reader.files.as_slice().to_vec();
+        files.iter().all(|(p, _)| !is_jsonl(p)).then_some(files.len() as u64)
+    };
+    let mut store = Store::open(&args.db, &OpenOptions { create: true, ..Default::default() })?;
+    let pb = bar(total, "ingest");
+    let opts = IngestOptions {
+        batch_docs: args.batch.max(1),
+        event_window_days: args.event_window,
+        check: !args.no_check,
+        ..IngestOptions::default()
+    };
+    let progress = |p: &dyad_store::Progress| {
+        if p.done > 0 {
+            pb.set_position(p.done);
+        }
+    };
+    let result = dyad_store::ingest(&mut store, reader, placeholder_coder, &opts, &progress);
+    pb.finish_and_clear();
+    let s = result?;
+    if args.json {
+        let mut v = serde_json::to_value(&s)?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert("seconds".into(), serde_json::json!(s.elapsed.as_secs_f64()));
+            o.insert("documents_per_sec".into(), serde_json::json!(s.docs_per_sec()));
+        }
+        println!("{v}");
+    }
+    eprintln!(
+        "ingested {} documents ({} new, {} replaced, {} unchanged, {} failed): {} sentences, {} event mentions, {} quotes; the store holds {} events; {:.1} s, {:.0} documents/s",
+        s.documents,
+        s.new,
+        s.replaced,
+        s.unchanged,
+        s.failed,
+        s.sentences,
+        s.mentions,
+        s.quotes,
+        s.events,
+        s.elapsed.as_secs_f64(),
+        s.docs_per_sec()
+    );
+    for f in &s.failures {
+        eprintln!("  failed ({}): {}: {}", f.stage, f.origin, f.reason);
+    }
+    if s.failed > s.failures.len() as u64 {
+        eprintln!(
+            "  ... and {} more: `dyad query --db {} --failures`",
+            s.failed - s.failures.len() as u64,
+            args.db.display()
+        );
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OutFmt {
+    Table,
+    Jsonl,
+    Csv,
+}
+
+fn out_format(arg: &Option<String>) -> Result<OutFmt> {
+    Ok(match arg.as_deref() {
+        None if std::io::stdout().is_terminal() => OutFmt::Table,
+        None | Some("jsonl" | "json") => OutFmt::Jsonl,
+        Some("table") => OutFmt::Table,
+        Some("csv") => OutFmt::Csv,
+        Some(other) => bail!("--format takes table, jsonl or csv (got {other:?})"),
+    })
+}
+
+/// Lines that end quietly when the reader goes away (`dyad query | head`).
+fn print_line(out: &mut impl Write, line: &str) -> dyad_store::Result<()> {
+    writeln!(out, "{line}")
+        .map_err(|e| dyad_store::Error::Export { path: "stdout".into(), detail: e.to_string() })
+}
+
+fn csv_line(fields: &[String]) -> String {
+    fields
+        .iter()
+        .map(|s| {
+            if s.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn table(headers: &[&str], rows: &[Vec<String>], out: &mut impl Write) -> std::io::Result<()> {
+    const MAX: usize = 40;
+    let cut = |s: &str| -> String {
+        let s = s.replace(['\n', '\t'], " ");
+        if s.chars().count() > MAX {
+            let mut t: String = s.chars().take(MAX - 1).collect();
+            t.push('…');
+            t
+        } else {
+            s
+        }
+    };
+    let cells: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| cut(c)).collect()).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for r in &cells {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |fields: Vec<String>| -> String {
+        fields
+            .iter()
+            .zip(&widths)
+            .map(|(f, w)| format!("{f:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    writeln!(out, "{}", line(headers.iter().map(|h| h.to_string()).collect()))?;
+    writeln!(out, "{}", line(widths.iter().map(|w| "-".repeat(*w)).collect()))?;
+    for r in cells {
+        writeln!(out, "{}", line(r))?;
+    }
+    Ok(())
+}
+
+fn event_row(e: &EventOut) -> Vec<String> {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    vec![
+        e.id.clone(),
+        o(&e.date),
+        e.source.clone(),
+        e.target.clone(),
+        e.cameo.clone(),
+        o(&e.plover),
+        o(&e.place),
+        e.num_mentions.to_string(),
+        e.num_documents.to_string(),
+        e.num_sources.to_string(),
+        e.documents.join(";"),
+    ]
+}
+
+fn mention_row(m: &MentionOut) -> Vec<String> {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    vec![
+        m.id.clone(),
+        o(&m.date),
+        m.source.clone(),
+        m.target.clone(),
+        m.cameo.clone(),
+        m.doc_id.clone(),
+        m.sentence.to_string(),
+        o(&m.event_text),
+        o(&m.sentence_text),
+    ]
+}
+
+/// `dyad query`.
+pub fn query(args: &QueryArgs) -> Result<()> {
+    let fmt = out_format(&args.format)?;
+    let mut store = Store::open(&args.db, &OpenOptions::default())?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if args.daily || args.failures {
+        let (sql, headers): (&str, &[&str]) = if args.daily {
+            (
+                "SELECT date, source, documents, sentences, mentions FROM daily_counts ORDER BY date, source",
+                &["date", "source", "documents", "sentences", "mentions"],
+            )
+        } else {
+            (
+                "SELECT doc_id, origin, stage, reason FROM failures ORDER BY origin, doc_id",
+                &["doc_id", "origin", "stage", "reason"],
+            )
+        };
+        let conn = store.connection();
+        let mut stmt = conn.prepare(sql)?;
+        let n = headers.len();
+        let limit = args.filter.limit.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+        let rows: Vec<Vec<serde_json::Value>> = stmt
+            .query_map([], |r| {
+                (0..n).map(|i| r.get::<_, Sql>(i).map(json_of)).collect::<std::result::Result<Vec<_>, _>>()
+            })?
+            .take(limit)
+            .collect::<std::result::Result<_, _>>()?;
+        if args.count {
+            writeln!(out, "{}", rows.len())?;
+            return Ok(());
+        }
+        let text_rows =
+            || -> Vec<Vec<String>> { rows.iter().map(|r| r.iter().map(text_of).collect()).collect() };
+        match fmt {
+            OutFmt::Table => table(headers, &text_rows(), &mut out)?,
+            OutFmt::Csv => {
+                writeln!(out, "{}", headers.join(","))?;
+                for r in text_rows() {
+                    writeln!(out, "{}", csv_line(&r))?;
+                }
+            }
+            OutFmt::Jsonl => {
+                for r in &rows {
+                    let obj: serde_json::Map<String, serde_json::Value> =
+                        headers.iter().zip(r).map(|(h, v)| (h.to_string(), v.clone())).collect();
+                    writeln!(out, "{}", serde_json::Value::Object(obj))?;
+                }
+            }
+        }
+        return Ok(());
+    }
+    let mut filter = args.filter.filter()?;
+    let shown_limit = 200u64;
+    if fmt == OutFmt::Table && filter.limit.is_none() && !args.count {
+        filter.limit = Some(shown_limit + 1);
+    }
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut count = 0u64;
+    let result = if args.mentions {
+        let headers = dyad_store::export::MENTION_COLUMNS;
+        if fmt == OutFmt::Csv && !args.count {
+            print_line(&mut out, &headers.join(","))?;
+        }
+        store.for_each_mention(&filter, |m| {
+            count += 1;
+            match fmt {
+                _ if args.count => {}
+                OutFmt::Table => rows.push(mention_row(&m)),
+                OutFmt::Jsonl => print_line(&mut out, &serde_json::to_string(&m).unwrap_or_default())?,
+                OutFmt::Csv => print_line(&mut out, &csv_line(&dyad_store::export::mention_csv_fields(&m)))?,
+            }
+            Ok(())
+        })
+    } else {
+        if fmt == OutFmt::Csv && !args.count {
+            print_line(&mut out, &dyad_store::export::EVENT_COLUMNS.join(","))?;
+        }
+        store.for_each_event(&filter, |e| {
+            count += 1;
+            match fmt {
+                _ if args.count => {}
+                OutFmt::Table => rows.push(event_row(&e)),
+                OutFmt::Jsonl => print_line(&mut out, &serde_json::to_string(&e).unwrap_or_default())?,
+                OutFmt::Csv => print_line(&mut out, &csv_line(&dyad_store::export::event_csv_fields(&e)))?,
+            }
+            Ok(())
+        })
+    };
+    if let Err(dyad_store::Error::Export { path, .. }) = &result {
+        if path == "stdout" {
+            return Ok(()); // the reader went away
+        }
+    }
+    result?;
+    if args.count {
+        writeln!(out, "{count}")?;
+        return Ok(());
+    }
+    if fmt == OutFmt::Table {
+        let more = rows.len() as u64 > shown_limit && args.filter.limit.is_none();
+        if more {
+            rows.truncate(shown_limit as usize);
+        }
+        if args.mentions {
+            table(
+                &["id", "date", "source", "target", "cameo", "doc", "sentence", "words", "sentence text"],
+                &rows,
+                &mut out,
+            )?;
+        } else {
+            table(
+                &[
+                    "id",
+                    "date",
+                    "source",
+                    "target",
+                    "cameo",
+                    "plover",
+                    "place",
+                    "mentions",
+                    "docs",
+                    "sources",
+                    "documents",
+                ],
+                &rows,
+                &mut out,
+            )?;
+        }
+        if more {
+            writeln!(
+                out,
+                "(first {shown_limit} rows; --limit N or --format jsonl for more, --count to count)"
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+use dyad_store::rusqlite::types::Value as Sql;
+
+fn json_of(v: Sql) -> serde_json::Value {
+    match v {
+        Sql::Null => serde_json::Value::Null,
+        Sql::Integer(i) => serde_json::json!(i),
+        Sql::Real(f) => serde_json::json!(f),
+        Sql::Text(s) => serde_json::Value::String(s),
+        Sql::Blob(b) => serde_json::Value::String(format!("<{} bytes>", b.len())),
+    }
+}
+
+fn text_of(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `dyad export`.
+pub fn export(args: &ExportArgs) -> Result<()> {
+    let format: Format = args.format.parse()?;
+    let table: Table = args.table.parse()?;
+    let mut store = Store::open(&args.db, &OpenOptions::default())?;
+    let opts = ExportOptions { format, table, header: args.header, filter: args.filter.filter()? };
+    let total = if args.filter.is_empty() {
+        let sql = if table == Table::Mentions {
+            "SELECT COUNT(*) FROM mentions"
+        } else {
+            "SELECT COUNT(*) FROM events"
+        };
+        store.connection().query_row(sql, [], |r| r.get::<_, i64>(0)).ok().map(|n| n.max(0) as u64)
+    } else {
+        None
+    };
+    let pb = bar(total, "export");
+    let mut tick = |n: u64| {
+        if n & 0xff == 0 {
+            pb.set_position(n);
+        }
+    };
+    let n = if format == Format::Parquet {
+        let Some(path) = &args.output else { bail!("Parquet is binary: give a file with -o FILE") };
+        let file =
+            std::fs::File::create(path).with_context(|| format!("{}: cannot create", path.display()))?;
+        dyad_store::export_parquet(&mut store, &opts, file, &mut tick)?
+    } else {
+        match &args.output {
+            Some(path) => {
+                let file = std::fs::File::create(path)
+                    .with_context(|| format!("{}: cannot create", path.display()))?;
+                let mut w = std::io::BufWriter::new(file);
+                dyad_store::export(&mut store, &opts, &mut w, &mut tick)?
+            }
+            None => {
+                let stdout = std::io::stdout();
+                let mut w = std::io::BufWriter::new(stdout.lock());
+                match dyad_store::export(&mut store, &opts, &mut w, &mut tick) {
+                    Ok(n) => n,
+                    Err(dyad_store::Error::Export { .. }) => return Ok(()), // the reader went away
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+    };
+    pb.finish_and_clear();
+    let noun = if table == Table::Mentions { "mentions" } else { "events" };
+    match &args.output {
+        Some(p) => eprintln!("exported {n} {noun} to {} ({})", p.display(), args.format),
+        None => eprintln!("exported {n} {noun} ({})", args.format),
+    }
+    Ok(())
+}
+
+impl FilterArgs {
+    fn is_empty(&self) -> bool {
+        self.actor.is_none()
+            && self.dyad.is_none()
+            && self.cameo.is_none()
+            && self.root.is_none()
+            && self.plover.is_none()
+            && self.from.is_none()
+            && self.to.is_none()
+            && self.place.is_none()
+            && self.source.is_none()
+            && self.text.is_none()
+            && self.doc.is_none()
+            && self.limit.is_none()
+    }
+}
