@@ -11,6 +11,26 @@ use std::path::Path;
 
 use crate::{Error, Result};
 
+/// Whose conventions the coder follows where TABARI and PETRARCH differ
+/// (see `DESIGN.md` §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// TABARI 0.8: stems, shallow parse, pronoun references.
+    Tabari,
+    /// PETRARCH-1: whole words, noun-phrase actors, null actors, agents over compounds.
+    #[default]
+    Petrarch,
+}
+
+impl std::fmt::Display for Dialect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Dialect::Tabari => "tabari",
+            Dialect::Petrarch => "petrarch",
+        })
+    }
+}
+
 /// How many events a sentence may yield.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum CodeBy {
@@ -77,6 +97,7 @@ impl CommaLimits {
 /// Everything that changes how the coder reads a sentence.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
+    pub dialect: Dialect,
     pub code_by: CodeBy,
     pub complexity: Complexity,
     pub defaults: Defaults,
@@ -97,12 +118,16 @@ pub struct Options {
     pub require_dyad: bool,
     /// Report uncoded noun phrases of at most this many words as new actors (0 = off).
     pub new_actor_length: u32,
+    /// dyad's rules for news text (negation, embedded clauses, intent, the
+    /// press, events named by nouns; `DESIGN.md` §2.7). Off for the suites.
+    pub news: bool,
 }
 
 impl Options {
     /// TABARI 0.8's defaults.
     pub fn tabari() -> Options {
         Options {
+            dialect: Dialect::Tabari,
             code_by: CodeBy::Clause,
             complexity: Complexity::default(),
             defaults: Defaults::default(),
@@ -115,12 +140,14 @@ impl Options {
             fbis: false,
             require_dyad: true,
             new_actor_length: 0,
+            news: false,
         }
     }
 
     /// PETRARCH-1's defaults (its `PETR_config.ini`).
     pub fn petrarch() -> Options {
         Options {
+            dialect: Dialect::Petrarch,
             comma: CommaLimits { min: 2, max: 8, end_min: 2, end_max: 8, begin_min: 0, begin_max: 0 },
             min_words: 1,
             ..Options::tabari()
@@ -164,7 +191,7 @@ impl Default for Options {
     /// dyad's defaults for news text: TABARI's clause-by-clause coding with
     /// PETRARCH's comma limits and no minimum sentence length.
     fn default() -> Options {
-        Options { min_words: 1, ..Options::petrarch() }
+        Options { min_words: 1, news: true, ..Options::petrarch() }
     }
 }
 

@@ -2,9 +2,12 @@
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod bench_nlp;
+mod code;
 mod dict;
 mod eval_parse;
+mod eval_suite;
 mod store_cmd;
 mod train;
 
@@ -19,24 +22,43 @@ struct Cli {
 enum Command {
     /// Code documents into JSON Lines records.
     Code {
-        /// Input files (plain text, JSON Lines, HTML); `-` reads standard input.
+        /// Input files: plain text (one document each) or `.jsonl` (one
+        /// `{"id", "text", "date"}` object per line); `-` reads standard input.
         inputs: Vec<std::path::PathBuf>,
+        /// Dictionary layer (directory, file or TABARI project), in priority
+        /// order; repeatable. Default: the phoenix, dyad and current layers.
+        #[arg(long)]
+        dict: Vec<std::path::PathBuf>,
+        /// Publication date (YYYY-MM-DD) of documents that carry none.
+        #[arg(long)]
+        date: Option<String>,
+        /// Write only event records.
+        #[arg(long)]
+        events_only: bool,
     },
-    /// Time dyad on real text, one core.
+    /// Time dyad on real text, one core: tokenise, tag and parse, or (with
+    /// `--code`) code events.
     Bench {
-        /// Text: CoNLL-U (its `# text` lines), JSON Lines (`text`) or plain text.
-        file: std::path::PathBuf,
-        /// The model directory.
-        #[arg(long, default_value = "models")]
-        models: std::path::PathBuf,
+        /// Text: CoNLL-U (its `# text =` lines), JSON Lines (`text`) or plain
+        /// text; default: the UD English-EWT test set in ../shared.
+        file: Option<std::path::PathBuf>,
+        /// Time the coder: raw text to events with the dictionaries.
+        #[arg(long)]
+        code: bool,
+        /// Dictionary layers (default: the default layers).
+        #[arg(long)]
+        dict: Vec<std::path::PathBuf>,
+        /// The model directory (default: `models` beside the binary's source tree).
+        #[arg(long)]
+        models: Option<std::path::PathBuf>,
         /// Least time to measure, in seconds.
         #[arg(long, default_value_t = 3.0)]
         seconds: f64,
     },
-    /// Evaluate dyad against annotated data.
+    /// Evaluate: validation suites and gold records.
     Eval {
         #[command(subcommand)]
-        command: EvalCommand,
+        command: eval_suite::EvalCommand,
     },
     /// Train the models from the Universal Dependencies treebanks.
     Train(train::TrainArgs),
@@ -53,34 +75,36 @@ enum Command {
     Export(store_cmd::ExportArgs),
 }
 
-#[derive(Subcommand)]
-enum EvalCommand {
-    /// Tagging, lemmas and parsing (gold tokenisation) and segmentation (raw text) of a CoNLL-U file.
-    Parse(eval_parse::ParseArgs),
-}
-
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Code { inputs } => {
-            for path in inputs {
-                let text = std::fs::read_to_string(&path)?;
-                let doc = dyad_text::Document::new(path.display().to_string(), text);
-                let mut seg = dyad_text::Segmented::default();
-                seg.segment(&doc.text);
-                println!("{} sentences", seg.sentences.len());
-            }
+    let status = match cli.command {
+        Command::Code { inputs, dict, date, events_only } => {
+            code::run(code::CodeArgs { inputs, dict, date, events_only })?
         }
-        Command::Bench { file, models, seconds } => {
-            let summary = bench_nlp::run(&bench_nlp::NlpBench { text: file, models, seconds })?;
-            println!("{summary}");
+        Command::Eval { command } => eval_suite::run(command)?,
+        Command::Bench { file, code: true, dict, seconds, .. } => {
+            bench::run(bench::BenchArgs { code: true, text: file, dict, seconds })?
         }
-        Command::Eval { command: EvalCommand::Parse(args) } => std::process::exit(eval_parse::parse(&args)?),
-        Command::Train(args) => std::process::exit(train::run(&args)?),
-        Command::Dict { command } => std::process::exit(dict::run(command)?),
-        Command::Ingest(args) => store_cmd::ingest(&args)?,
-        Command::Query(args) => store_cmd::query(&args)?,
-        Command::Export(args) => store_cmd::export(&args)?,
-    }
-    Ok(())
+        Command::Bench { file, code: false, models, seconds, .. } => {
+            let text = file.unwrap_or_else(bench::default_text);
+            let models = models.unwrap_or_else(dyad_code::engine::models_dir);
+            println!("{}", bench_nlp::run(&bench_nlp::NlpBench { text, models, seconds })?);
+            0
+        }
+        Command::Train(args) => train::run(&args)?,
+        Command::Dict { command } => dict::run(command)?,
+        Command::Ingest(args) => {
+            store_cmd::ingest(&args)?;
+            0
+        }
+        Command::Query(args) => {
+            store_cmd::query(&args)?;
+            0
+        }
+        Command::Export(args) => {
+            store_cmd::export(&args)?;
+            0
+        }
+    };
+    std::process::exit(status)
 }

@@ -12,6 +12,7 @@
 //! from wherever the user keeps it; nothing of it is compiled into dyad.
 
 mod petrarch;
+pub mod run;
 pub mod score;
 mod tabari;
 pub mod xml;
@@ -21,27 +22,12 @@ use std::path::{Path, PathBuf};
 
 use dyad_text::Date;
 
+pub use crate::options::Dialect;
 use crate::options::{OptionChange, Options};
 use crate::{Error, Result};
 
+pub use run::{run_loaded, run_suite, suite_lexicon};
 pub use score::{Outcome, Report, Scorer};
-
-/// Which program a suite was written for; it decides the dictionary
-/// conventions and a few coding conventions (see `DESIGN.md`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dialect {
-    Tabari,
-    Petrarch,
-}
-
-impl fmt::Display for Dialect {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Dialect::Tabari => "tabari",
-            Dialect::Petrarch => "petrarch",
-        })
-    }
-}
 
 /// The dictionary files a suite names, resolved against its directory.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

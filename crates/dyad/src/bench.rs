@@ -1,0 +1,123 @@
+//! `dyad bench`: throughput on real text, one core.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+
+/// Options of `dyad bench`.
+pub struct BenchArgs {
+    /// Time the coder: raw text → events with the dictionaries.
+    pub code: bool,
+    /// Text: a CoNLL-U file (its `# text =` lines, documents at `# newdoc`) or plain text.
+    pub text: Option<PathBuf>,
+    pub dict: Vec<PathBuf>,
+    /// Least time to measure, in seconds.
+    pub seconds: f64,
+}
+
+/// The UD English-EWT test set in `../shared`, if it is there.
+pub fn default_text() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ud/UD_English-EWT/en_ewt-ud-test.conllu")
+}
+
+/// Documents from a CoNLL-U file's `# text =` lines, or one per paragraph of plain text.
+fn documents(path: &Path) -> anyhow::Result<Vec<dyad_text::Document>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let mut docs = Vec::new();
+    if path.extension().is_some_and(|e| e == "conllu") {
+        let mut cur = String::new();
+        for line in text.lines() {
+            if line.starts_with("# newdoc") && !cur.is_empty() {
+                docs.push(dyad_text::Document::new(format!("d{}", docs.len()), std::mem::take(&mut cur)));
+            }
+            if let Some(t) = line.strip_prefix("# text = ") {
+                cur.push_str(t);
+                cur.push('\n');
+            }
+        }
+        if !cur.is_empty() {
+            docs.push(dyad_text::Document::new(format!("d{}", docs.len()), cur));
+        }
+    } else {
+        for (i, p) in text.split("\n\n").filter(|p| !p.trim().is_empty()).enumerate() {
+            docs.push(dyad_text::Document::new(format!("d{i}"), p.to_string()));
+        }
+    }
+    Ok(docs)
+}
+
+/// CPU time this process has used (user + system), in seconds, where the
+/// system tells it (Linux `/proc`); on a busy machine this, not the wall
+/// clock, measures one core.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses): utime is the
+    // 12th and stime the 13th of them, in clock ticks (100 per second).
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+pub fn run(args: BenchArgs) -> anyhow::Result<i32> {
+    if !args.code {
+        anyhow::bail!("nothing to time: try `dyad bench --code`");
+    }
+    let path = args.text.clone().unwrap_or_else(default_text);
+    let mut docs = documents(&path)?;
+    let date = dyad_text::Date::new(2025, 3, 14);
+    for d in &mut docs {
+        d.date = date;
+    }
+    let t0 = Instant::now();
+    let layers = crate::code::layers(&args.dict);
+    let engine = crate::code::Engine::load(&layers)?;
+    let load = t0.elapsed().as_secs_f64();
+    let mut scratch = dyad_code::document::DocScratch::default();
+    let mut out = Vec::new();
+    let (mut sentences, mut events, mut rounds) = (0usize, 0usize, 0usize);
+    let start = Instant::now();
+    let cpu0 = cpu_seconds();
+    while rounds == 0 || start.elapsed().as_secs_f64() < args.seconds {
+        for d in &docs {
+            out.clear();
+            engine.code_doc(d, &mut scratch, &mut out);
+            sentences += scratch.seg.sentences.len();
+            events += out.iter().filter(|o| matches!(o, dyad_code::record::Output::Event(_))).count();
+        }
+        rounds += 1;
+    }
+    let wall = start.elapsed().as_secs_f64();
+    let secs = match (cpu0, cpu_seconds()) {
+        (Some(a), Some(b)) if b > a => b - a,
+        _ => wall,
+    };
+    let rate = sentences as f64 / secs;
+    let mut stdout = std::io::stdout().lock();
+    // A closed stdout (`| head`) ends the output quietly.
+    let _ = writeln!(
+        stdout,
+        "code: {} documents, {} sentences x {rounds} in {secs:.2} s CPU ({wall:.2} s wall) on one core: {rate:.0} sentences/s, {:.1} events per 100 sentences; dictionaries loaded in {load:.2} s ({} roots)",
+        docs.len(),
+        sentences / rounds,
+        events as f64 * 100.0 / sentences.max(1) as f64,
+        engine.lex.roots.len(),
+    );
+    let _ = writeln!(
+        stdout,
+        "{}",
+        serde_json::json!({
+            "bench": "code",
+            "text": path.display().to_string(),
+            "sentences_per_second": rate.round(),
+            "sentences": sentences / rounds,
+            "rounds": rounds,
+            "cpu_seconds": secs,
+            "wall_seconds": wall,
+            "load_seconds": load,
+        })
+    );
+    Ok(0)
+}
