@@ -10,6 +10,7 @@ pub mod hash;
 pub mod lemma;
 pub mod model;
 pub mod ner;
+pub mod ner_recipe;
 pub mod perceptron;
 pub mod tag_perceptron;
 pub mod tag_table;
