@@ -17,6 +17,7 @@
 //! document features), `--folds N`,
 //! `--tagger-epochs N`, `--members N` (models averaged), `--seed N`, `--lists a,b`, `--no-gum`,
 //! `--no-gum-case`, `--lower-every N` (0: none), `--upper-every N`,
+//! `--augment-every N` (name replacement copies; 0: none),
 //! `--extra FILE.iob2`, `--with-dev`, `--tune` (O-score offset chosen on
 //! dev), `--tag-cache FILE` (jackknifed tags kept between runs; default
 //! `target/ner-tags.tsv`, `none` for no cache), `--quiet`.
@@ -141,6 +142,7 @@ fn train(mut args: Args) -> Res<()> {
     args.parse("--tagger-epochs", &mut r.tagger_epochs)?;
     args.parse("--lower-every", &mut r.lower_every)?;
     args.parse("--upper-every", &mut r.upper_every)?;
+    args.parse("--augment-every", &mut r.augment_every)?;
     r.gum_case = !args.flag("--no-gum-case");
     r.gum = !args.flag("--no-gum");
     r.with_dev = args.flag("--with-dev");
@@ -153,9 +155,6 @@ fn train(mut args: Args) -> Res<()> {
     let quiet = args.flag("--quiet");
     let tune = args.flag("--tune");
     args.done()?;
-    if r.config.pos == 0 {
-        r.folds = 0;
-    }
 
     let started = Instant::now();
     let mut log = |m: &str| eprintln!("[{:6.1}s] {m}", started.elapsed().as_secs_f64());

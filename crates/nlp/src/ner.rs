@@ -6,11 +6,21 @@
 //! affixes, how often the word is capitalised mid-sentence elsewhere, name
 //! lists it belongs to) and its neighbours up to two words away.
 //!
+//! Two optional feature families are built in and measured, but off in the
+//! shipped model because they gave no gain on the UNER dev set (see
+//! [`crate::ner_recipe`]): part-of-speech features over the tagger's Penn
+//! tags ([`Ner::spans_tagged`]; trained on jackknifed tags) and document
+//! features, how the same word is written elsewhere in the document
+//! ([`DocumentContext`], [`Ner::spans_in_document`]). A model without them
+//! ignores tags and documents, so callers can always pass them.
+//!
 //! Run time is built for speed: a word's features only depend on the word, so
-//! for every word seen in training the model sums, at load time, the weights
-//! of its features in each of the five positions it can hold relative to the
-//! token being labelled. Labelling a known word then costs one table probe
-//! plus a handful of lookups for the features that pair it with neighbours.
+//! for the most frequent training words the model stores the sums of their
+//! features' weights in each of the five positions a word can hold relative
+//! to the token being labelled. Labelling a known word then costs one table
+//! probe plus a handful of lookups for the features that pair it with
+//! neighbours. The model file holds every table as it lies in memory (hash
+//! tables in slot order), so loading is a few copies: milliseconds.
 //!
 //! ```
 //! use dyad_nlp::ner::{EntityKind, Ner, NerScratch};
@@ -974,8 +984,9 @@ impl Table {
     fn read(r: &mut Reader<'_>) -> Result<Table> {
         let cap = r.u32()? as usize;
         let used = r.len(16)?;
-        // A power of two with a free slot, so probing always ends.
-        if !cap.is_power_of_two() || cap > 1 << 28 || used >= cap {
+        // A power of two with a free slot, so probing always ends, and no
+        // larger than its entries need (a corrupt file allocates no more).
+        if !cap.is_power_of_two() || cap > (used.max(8) * 4).next_power_of_two() || used >= cap {
             return Err(r.err(format!("a table of {used} entries in {cap} slots")));
         }
         let mut t = Table { mask: cap - 1, slots: vec![(0, 0); cap] };
@@ -1351,7 +1362,8 @@ impl Dense {
     }
 
     /// Writes the table as it lies in memory: capacity, then the occupied
-    /// slots (fingerprint and label weights) in slot order.
+    /// slots in slot order, each as its index, fingerprint and non-zero
+    /// label weights.
     fn write(&self, w: &mut Writer) {
         let cap = self.mask + 1;
         w.u32(cap as u32);
@@ -1359,7 +1371,12 @@ impl Dense {
         for (i, slot) in self.slots.chunks(self.stride).enumerate() {
             if slot[..2] != [0, 0] {
                 w.u32(i as u32);
-                for &v in &slot[..2 + self.nl] {
+                w.i16(slot[0]);
+                w.i16(slot[1]);
+                let row = &slot[2..2 + self.nl];
+                w.u8(row.iter().filter(|&&v| v != 0).count() as u8);
+                for (c, &v) in row.iter().enumerate().filter(|(_, &v)| v != 0) {
+                    w.u8(c as u8);
                     w.i16(v);
                 }
             }
@@ -1368,22 +1385,29 @@ impl Dense {
 
     fn read(r: &mut Reader<'_>, nl: usize) -> Result<Dense> {
         let cap = r.u32()? as usize;
-        let rec = 4 + 2 * (2 + nl);
-        let used = r.len(rec)?;
-        if !cap.is_power_of_two() || cap > 1 << 26 || used >= cap {
+        let used = r.len(9)?;
+        if !cap.is_power_of_two() || cap > (used.max(8) * 4).next_power_of_two() || used >= cap {
             return Err(r.err(format!("a weight table of {used} entries in {cap} slots")));
         }
         let stride = (nl + 2).div_ceil(16) * 16;
         let mut d = Dense { nl, stride, mask: cap - 1, slots: vec![0; cap * stride] };
         let mut last = None;
-        for b in r.take(rec * used)?.chunks_exact(rec) {
-            let i = u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
-            if i >= cap || last.is_some_and(|l| l >= i) || b[4..8] == [0, 0, 0, 0] {
-                return Err(r.err(format!("weight slot {i} out of order or empty")));
+        for _ in 0..used {
+            let head = r.take(9)?;
+            let i = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
+            let fp = [i16::from_le_bytes([head[4], head[5]]), i16::from_le_bytes([head[6], head[7]])];
+            let n = usize::from(head[8]);
+            if i >= cap || last.is_some_and(|l| l >= i) || fp == [0, 0] || n > nl {
+                return Err(r.err(format!("weight slot {i} out of order, empty or too long")));
             }
             let slot = &mut d.slots[i * stride..i * stride + 2 + nl];
-            for (v, x) in slot.iter_mut().zip(b[4..].chunks_exact(2)) {
-                *v = i16::from_le_bytes([x[0], x[1]]);
+            slot[..2].copy_from_slice(&fp);
+            for e in r.take(3 * n)?.chunks_exact(3) {
+                let c = usize::from(e[0]);
+                if c >= nl {
+                    return Err(r.err(format!("weight for label {c} of {nl}")));
+                }
+                slot[2 + c] = i16::from_le_bytes([e[1], e[2]]);
             }
             last = Some(i);
         }
@@ -1431,6 +1455,70 @@ impl Dense {
             s = (s + 1) & self.mask;
         }
     }
+}
+
+/// Marks a summed weight too large for an `i16`: the value is the next one
+/// of the wide list.
+const WIDE: i16 = i16::MIN;
+
+/// Writes word rows (`INFO` values then `ROLES × nl` sums per word): the
+/// infos as `u32`s, the sums as `i16`s with the rare larger ones apart.
+fn write_rows(w: &mut Writer, rows: &[i32], block: usize) {
+    w.u32((rows.len() / block.max(1)) as u32);
+    let mut wide = Vec::new();
+    for b in rows.chunks(block) {
+        for &v in &b[..INFO] {
+            w.u32(v as u32);
+        }
+    }
+    for b in rows.chunks(block) {
+        for &v in &b[INFO..] {
+            if v > i32::from(i16::MIN) && v <= i32::from(i16::MAX) {
+                w.i16(v as i16);
+            } else {
+                w.i16(WIDE);
+                wide.push(v);
+            }
+        }
+    }
+    w.u32(wide.len() as u32);
+    for v in wide {
+        w.u32(v as u32);
+    }
+}
+
+fn read_rows(r: &mut Reader<'_>, block: usize) -> Result<Vec<i32>> {
+    let n = r.len(block * 2)?;
+    let sums = block - INFO;
+    let mut rows = vec![0i32; n * block];
+    let infos = r.take(4 * INFO * n)?;
+    for (b, info) in rows.chunks_mut(block).zip(infos.chunks_exact(4 * INFO)) {
+        for (v, x) in b[..INFO].iter_mut().zip(info.chunks_exact(4)) {
+            *v = i32::from_le_bytes([x[0], x[1], x[2], x[3]]);
+        }
+    }
+    let narrow = r.take(2 * sums * n)?;
+    let mut n_wide = 0usize;
+    for (b, vals) in rows.chunks_mut(block).zip(narrow.chunks_exact(2 * sums)) {
+        for (v, x) in b[INFO..].iter_mut().zip(vals.chunks_exact(2)) {
+            let x = i16::from_le_bytes([x[0], x[1]]);
+            n_wide += usize::from(x == WIDE);
+            *v = i32::from(x);
+        }
+    }
+    if r.len(4)? != n_wide {
+        return Err(r.err(format!("{n_wide} wide word sums marked, another number stored")));
+    }
+    let wide = r.take(4 * n_wide)?;
+    let mut next = wide.chunks_exact(4);
+    for b in rows.chunks_mut(block) {
+        for v in b[INFO..].iter_mut().filter(|v| **v == i32::from(WIDE)) {
+            if let Some(x) = next.next() {
+                *v = i32::from_le_bytes([x[0], x[1], x[2], x[3]]);
+            }
+        }
+    }
+    Ok(rows)
 }
 
 // ---------------------------------------------------------------------------
@@ -1864,10 +1952,7 @@ impl Ner {
         self.dense.write(&mut w);
         self.attrs.write(&mut w);
         self.cache.write(&mut w);
-        w.u32(self.rows.len() as u32);
-        for &v in &self.rows {
-            w.u32(v as u32);
-        }
+        write_rows(&mut w, &self.rows, INFO + ROLES * self.n_labels());
         w.buf
     }
 
@@ -1902,13 +1987,9 @@ impl Ner {
         let dense = Dense::read(&mut r, nl)?;
         let attrs = Table::read(&mut r)?;
         let cache = Table::read(&mut r)?;
-        let n = r.len(4)?;
         let bs = INFO + ROLES * nl;
-        if n % bs != 0 {
-            return Err(r.err(format!("{n} word-row values, not a multiple of {bs}")));
-        }
-        let rows: Vec<i32> =
-            r.take(4 * n)?.chunks_exact(4).map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+        let rows = read_rows(&mut r, bs)?;
+        let n = rows.len();
         if cache.values().any(|v| v as usize >= n / bs) {
             return Err(r.err("a cached word points past the word rows".into()));
         }
@@ -2005,7 +2086,7 @@ impl Default for TrainConfig {
             keep_other: false,
             seed: 1,
             min_cache_count: 1,
-            cache_words: 8_000,
+            cache_words: 20_000,
             context: DEFAULT_CONTEXT,
             word_dropout: 0.4,
             pos: 0,

