@@ -595,6 +595,10 @@ pub enum NameList {
     Organization,
     Demonym,
     FirstName,
+    /// Words for people's roles and titles (`minister`, `farmer`, `Mr.`).
+    Role,
+    /// Words that organisations' names end in or are built on (`Inc.`, `University`).
+    OrgWord,
 }
 
 impl Lexicon {
