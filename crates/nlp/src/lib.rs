@@ -10,6 +10,7 @@ pub mod hash;
 pub mod lemma;
 pub mod model;
 pub mod ner;
+pub mod ner_recipe;
 mod parse_table;
 pub mod parser;
 pub mod perceptron;

@@ -6,11 +6,21 @@
 //! affixes, how often the word is capitalised mid-sentence elsewhere, name
 //! lists it belongs to) and its neighbours up to two words away.
 //!
+//! Two optional feature families are built in and measured, but off in the
+//! shipped model because they gave no gain on the UNER dev set (see
+//! [`crate::ner_recipe`]): part-of-speech features over the tagger's Penn
+//! tags ([`Ner::spans_tagged`]; trained on jackknifed tags) and document
+//! features, how the same word is written elsewhere in the document
+//! ([`DocumentContext`], [`Ner::spans_in_document`]). A model without them
+//! ignores tags and documents, so callers can always pass them.
+//!
 //! Run time is built for speed: a word's features only depend on the word, so
-//! for every word seen in training the model sums, at load time, the weights
-//! of its features in each of the five positions it can hold relative to the
-//! token being labelled. Labelling a known word then costs one table probe
-//! plus a handful of lookups for the features that pair it with neighbours.
+//! for the most frequent training words the model stores the sums of their
+//! features' weights in each of the five positions a word can hold relative
+//! to the token being labelled. Labelling a known word then costs one table
+//! probe plus a handful of lookups for the features that pair it with
+//! neighbours. The model file holds every table as it lies in memory (hash
+//! tables in slot order), so loading is a few copies: milliseconds.
 //!
 //! ```
 //! use dyad_nlp::ner::{EntityKind, Ner, NerScratch};
@@ -37,7 +47,7 @@ use crate::perceptron::{Trainer, Weights};
 use crate::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"DYADNER\0";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// The kinds of names dyad reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -114,6 +124,30 @@ pub struct AnnotatedSentence {
     pub words: Vec<String>,
     /// Non-overlapping, in order.
     pub spans: Vec<AnnotatedSpan>,
+    /// Predicted Penn tags as [`pos_id`]s, one per word; empty when untagged.
+    pub pos: Vec<u8>,
+    /// How each word is written elsewhere in its document (see
+    /// [`DocumentContext`]); empty when the document is unknown.
+    pub doc: Vec<u8>,
+}
+
+/// The Penn Treebank tags (UD English XPOS) the recogniser's part-of-speech
+/// features know, sorted; [`pos_id`] numbers them from 1.
+pub const XPOS_TAGS: [&str; 50] = [
+    "$", "''", ",", "-LRB-", "-RRB-", ".", ":", "ADD", "AFX", "CC", "CD", "DT", "EX", "FW", "GW", "HYPH",
+    "IN", "JJ", "JJR", "JJS", "LS", "MD", "NFP", "NN", "NNP", "NNPS", "NNS", "PDT", "POS", "PRP", "PRP$",
+    "RB", "RBR", "RBS", "RP", "SYM", "TO", "UH", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "WDT", "WP", "WP$",
+    "WRB", "XX", "``",
+];
+
+/// Part-of-speech ids: 0 is an unknown tag, [`XPOS_TAGS`] are `1..=50`, and
+/// `POS_EDGE` stands for a neighbour beyond the sentence.
+const POS_EDGE: u8 = XPOS_TAGS.len() as u8 + 1;
+const N_POS: usize = XPOS_TAGS.len() + 2;
+
+/// The id of a Penn tag (`NNP` → its place in [`XPOS_TAGS`] plus one; 0 when unknown).
+pub fn pos_id(xpos: &str) -> u8 {
+    XPOS_TAGS.binary_search(&xpos).map_or(0, |i| i as u8 + 1)
 }
 
 /// Reads a Universal NER `.iob2` file (columns: id, token, IOB2 tag, ...).
@@ -561,6 +595,10 @@ pub enum NameList {
     Organization,
     Demonym,
     FirstName,
+    /// Words for people's roles and titles (`minister`, `farmer`, `Mr.`).
+    Role,
+    /// Words that organisations' names end in or are built on (`Inc.`, `University`).
+    OrgWord,
 }
 
 impl Lexicon {
@@ -644,6 +682,88 @@ impl Lexicon {
 }
 
 // ---------------------------------------------------------------------------
+// Documents
+
+/// How the words of one document are written: names recur within a
+/// document, and an occurrence in the middle of a sentence shows whether
+/// the word is capitalised there (a sentence-initial or lower-cased use
+/// elsewhere then gets that evidence).
+#[derive(Clone, Debug, Default)]
+pub struct DocumentContext {
+    /// Lower-case hash → (capitalised mid-sentence, lower-case mid-sentence, sentence-initial) counts.
+    counts: std::collections::HashMap<u64, [u32; 3]>,
+}
+
+/// Which of the three counts an occurrence adds to; `None` when it says nothing.
+fn doc_slot(info: &WordInfo, initial: bool) -> Option<usize> {
+    if info.flags & F_LETTER == 0 {
+        None
+    } else if initial {
+        Some(2)
+    } else if info.flags & F_INIT_UPPER != 0 {
+        Some(0)
+    } else if info.flags & F_HAS_LOWER != 0 {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+/// Whether a sentence is mostly in capitals (its case says nothing).
+fn shouting(info: &[WordInfo]) -> bool {
+    profile(info) == 1
+}
+
+impl DocumentContext {
+    /// Forgets the document (keeps the memory).
+    pub fn clear(&mut self) {
+        self.counts.clear();
+    }
+
+    /// Counts one sentence of the document; add every sentence before
+    /// labelling any (or as many as are known).
+    pub fn add_sentence(&mut self, words: &[&str]) {
+        let info: Vec<WordInfo> = words.iter().map(|w| analyse(w).0).collect();
+        if shouting(&info) {
+            return;
+        }
+        for (i, w) in info.iter().enumerate() {
+            if let Some(k) = doc_slot(w, i == 0) {
+                self.counts.entry(w.lower).or_insert([0; 3])[k] += 1;
+            }
+        }
+    }
+
+    /// Per word of a sentence of the document (already added), what the
+    /// *other* occurrences of the word in it show: 1 none, 2 only at
+    /// sentence starts, 3/4 capitalised mid-sentence once/more, 5 both
+    /// capitalised and not, 6/7 lower case once/more.
+    pub fn values(&self, words: &[&str], out: &mut Vec<u8>) {
+        out.clear();
+        let mut info = Vec::with_capacity(words.len());
+        info.extend(words.iter().map(|w| analyse(w).0));
+        let shout = shouting(&info);
+        for (i, w) in info.iter().enumerate() {
+            let mut c = self.counts.get(&w.lower).copied().unwrap_or([0; 3]);
+            if !shout {
+                if let Some(k) = doc_slot(w, i == 0) {
+                    c[k] = c[k].saturating_sub(1);
+                }
+            }
+            out.push(match c {
+                [0, 0, 0] => 1,
+                [0, 0, _] => 2,
+                [1, 0, _] => 3,
+                [_, 0, _] => 4,
+                [0, 1, _] => 6,
+                [0, _, _] => 7,
+                _ => 5,
+            });
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Features
 
 /// Positions a word can hold relative to the token being labelled.
@@ -679,6 +799,132 @@ const T_SHAPE_NEXT: u32 = 26;
 const T_PROFILE_LOWER: u32 = 27;
 const T_BIAS: u32 = 28;
 const T_TRANS: u32 = 30;
+const T_POS: u32 = 31;
+const T_POS_LEFT: u32 = 32;
+const T_POS_RIGHT: u32 = 33;
+const T_POS3: u32 = 34;
+const T_POS_SHAPE: u32 = 35;
+const T_POS_LOWER: u32 = 36;
+const T_POS_PREV_WORD: u32 = 37;
+const T_POS_CASE: u32 = 38;
+const T_DOC: u32 = 39;
+const T_DOC_CASE: u32 = 40;
+const T_DOC_NEIGHBOURS: u32 = 41;
+
+/// Document templates (bits of `doc_mask`): the word's document value with
+/// its flags, with its capitalisation bucket, and the values of the words
+/// around it.
+const DOC_FLAGS: u32 = 1;
+const DOC_CASE: u32 = 2;
+const DOC_NEIGHBOURS: u32 = 4;
+/// The document templates on by default.
+pub const DEFAULT_DOC: u32 = DOC_FLAGS | DOC_CASE;
+const N_DOC: usize = 3;
+
+/// Keys of the document templates of token `i` (none when `doc` is empty
+/// or says nothing); returns how many.
+fn doc_keys(info: &[WordInfo], doc: &[u8], i: usize, mask: u32, out: &mut [u64; N_DOC]) -> usize {
+    let Some(&v) = doc.get(i).filter(|&&v| v != 0) else { return 0 };
+    let w = info.get(i).copied().unwrap_or_default();
+    let v = u64::from(v);
+    let mut k = 0;
+    if mask & DOC_FLAGS != 0 {
+        out[k] = hash::feature(T_DOC, &[v, u64::from(w.flags)]);
+        k += 1;
+    }
+    if mask & DOC_CASE != 0 {
+        out[k] = hash::feature(T_DOC_CASE, &[v, u64::from(w.attrs & 15)]);
+        k += 1;
+    }
+    if mask & DOC_NEIGHBOURS != 0 {
+        let at = |j: Option<usize>| j.and_then(|j| doc.get(j)).map_or(0, |&x| u64::from(x));
+        out[k] = hash::feature(T_DOC_NEIGHBOURS, &[at(i.checked_sub(1)), v, at(Some(i + 1))]);
+        k += 1;
+    }
+    k
+}
+
+/// Part-of-speech templates (bits of `pos`): the tag of each word in the
+/// window (a small dense table at run time), the tag bigrams left and right
+/// of the token (dense too), and hashed ones: the tag trigram, the tag with
+/// the word's shape, with its lower case, with the previous word, and with
+/// the word's capitalisation bucket.
+const POS_UNI: u32 = 1;
+const POS_BI: u32 = 2;
+const POS_TRI: u32 = 4;
+const POS_SHAPE: u32 = 8;
+const POS_LOWER: u32 = 16;
+const POS_PREV_WORD: u32 = 32;
+const POS_CASE: u32 = 64;
+/// The part-of-speech templates on by default.
+pub const DEFAULT_POS: u32 = POS_UNI | POS_BI | POS_TRI | POS_SHAPE;
+const N_POS_HASHED: usize = 5;
+
+fn pos_uni_key(role: usize, p: u8) -> u64 {
+    hash::feature(T_POS, &[role as u64, u64::from(p)])
+}
+
+fn pos_left_key(p: u8, c: u8) -> u64 {
+    hash::feature(T_POS_LEFT, &[u64::from(p), u64::from(c)])
+}
+
+fn pos_right_key(c: u8, n: u8) -> u64 {
+    hash::feature(T_POS_RIGHT, &[u64::from(c), u64::from(n)])
+}
+
+/// The tag of token `j` (as a signed position), `POS_EDGE` beyond the sentence.
+#[inline]
+fn pos_at(pos: &[u8], i: usize, off: isize) -> u8 {
+    let j = i as isize + off;
+    if j < 0 {
+        POS_EDGE
+    } else {
+        pos.get(j as usize).copied().map_or(POS_EDGE, |p| p.min(POS_EDGE - 1))
+    }
+}
+
+/// Keys of the hashed part-of-speech templates of token `i`; returns how many.
+fn pos_hashed_keys(
+    info: &[WordInfo],
+    pos: &[u8],
+    i: usize,
+    mask: u32,
+    out: &mut [u64; N_POS_HASHED],
+) -> usize {
+    let (p, c, n) = (pos_at(pos, i, -1), pos_at(pos, i, 0), pos_at(pos, i, 1));
+    let w = info.get(i).copied().unwrap_or_default();
+    let prev = if i == 0 { EDGE } else { info.get(i - 1).map_or(EDGE, |x| x.lower) };
+    let mut k = 0;
+    let mut push = |bit: u32, key: &dyn Fn() -> u64| {
+        if mask & bit != 0 {
+            out[k] = key();
+            k += 1;
+        }
+    };
+    let c64 = u64::from(c);
+    push(POS_TRI, &|| hash::feature(T_POS3, &[u64::from(p), c64, u64::from(n)]));
+    push(POS_SHAPE, &|| hash::feature(T_POS_SHAPE, &[c64, w.short]));
+    push(POS_LOWER, &|| hash::feature(T_POS_LOWER, &[c64, w.lower]));
+    push(POS_PREV_WORD, &|| hash::feature(T_POS_PREV_WORD, &[prev, c64]));
+    push(POS_CASE, &|| hash::feature(T_POS_CASE, &[c64, u64::from(w.attrs & 15), u64::from(w.flags)]));
+    k
+}
+
+/// Every part-of-speech key of token `i` (training and tests).
+fn pos_keys(info: &[WordInfo], pos: &[u8], i: usize, mask: u32, out: &mut Vec<u64>) {
+    if mask & POS_UNI != 0 {
+        for (role, off) in [(R_CUR, 0), (R_P1, -1), (R_P2, -2), (R_N1, 1), (R_N2, 2)] {
+            out.push(pos_uni_key(role, pos_at(pos, i, off)));
+        }
+    }
+    if mask & POS_BI != 0 {
+        out.push(pos_left_key(pos_at(pos, i, -1), pos_at(pos, i, 0)));
+        out.push(pos_right_key(pos_at(pos, i, 0), pos_at(pos, i, 1)));
+    }
+    let mut h = [0; N_POS_HASHED];
+    let k = pos_hashed_keys(info, pos, i, mask, &mut h);
+    out.extend_from_slice(&h[..k]);
+}
 
 const N_CONTEXT: usize = 8;
 /// Context templates on by default: the three-word shape, the sentence's case
@@ -717,6 +963,49 @@ impl Table {
             }
         }
         t
+    }
+
+    /// The values of the occupied slots.
+    fn values(&self) -> impl Iterator<Item = u32> + '_ {
+        self.slots.iter().filter(|s| s.0 != 0).map(|s| s.1)
+    }
+
+    /// Writes the table as it lies in memory: capacity, then the occupied
+    /// slots in slot order.
+    fn write(&self, w: &mut Writer) {
+        w.u32(self.slots.len() as u32);
+        let used = self.slots.iter().filter(|s| s.0 != 0).count();
+        w.u32(used as u32);
+        for (i, &(k, v)) in self.slots.iter().enumerate() {
+            if k != 0 {
+                w.u32(i as u32);
+                w.u64(k);
+                w.u32(v);
+            }
+        }
+    }
+
+    fn read(r: &mut Reader<'_>) -> Result<Table> {
+        let cap = r.u32()? as usize;
+        let used = r.len(16)?;
+        // A power of two with a free slot, so probing always ends, and no
+        // larger than its entries need (a corrupt file allocates no more).
+        if !cap.is_power_of_two() || cap > (used.max(8) * 4).next_power_of_two() || used >= cap {
+            return Err(r.err(format!("a table of {used} entries in {cap} slots")));
+        }
+        let mut t = Table { mask: cap - 1, slots: vec![(0, 0); cap] };
+        let mut last = None;
+        for b in r.take(16 * used)?.chunks_exact(16) {
+            let i = u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
+            let k = u64::from_le_bytes([b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11]]);
+            let v = u32::from_le_bytes([b[12], b[13], b[14], b[15]]);
+            if i >= cap || last.is_some_and(|l| l >= i) || k == 0 {
+                return Err(r.err(format!("table slot {i} out of order or empty")));
+            }
+            t.slots[i] = (k, v);
+            last = Some(i);
+        }
+        Ok(t)
     }
 
     #[inline]
@@ -867,8 +1156,20 @@ fn trans_key(prev: usize, cur: usize) -> u64 {
     hash::feature(T_TRANS, &[prev as u64, cur as u64])
 }
 
-/// Every feature key of every token of a sentence (training and tests).
-fn sentence_keys(words: &[&str], attrs: &Table, context: u32, keys: &mut Vec<u64>, offsets: &mut Vec<usize>) {
+/// Every feature key of every token of a sentence (training and tests);
+/// `pos` is empty when the sentence is untagged (every tag then reads as unknown).
+#[allow(clippy::too_many_arguments)]
+fn sentence_keys(
+    words: &[&str],
+    pos: &[u8],
+    doc: &[u8],
+    attrs: &Table,
+    context: u32,
+    pos_mask: u32,
+    doc_mask: u32,
+    keys: &mut Vec<u64>,
+    offsets: &mut Vec<usize>,
+) {
     let mut info = Vec::with_capacity(words.len());
     let mut scratch = Vec::new();
     for w in words {
@@ -880,6 +1181,8 @@ fn sentence_keys(words: &[&str], attrs: &Table, context: u32, keys: &mut Vec<u64
     if context & USE_PHRASES != 0 {
         phrase_matches(&info, attrs, &mut matched);
     }
+    let unknown = vec![0u8; words.len()];
+    let pos = if pos.len() == words.len() { pos } else { &unknown };
     for i in 0..words.len() {
         offsets.push(keys.len());
         keys.push(bias_key());
@@ -898,6 +1201,12 @@ fn sentence_keys(words: &[&str], attrs: &Table, context: u32, keys: &mut Vec<u64
         let mut ctx = [0; N_CONTEXT];
         let k = context_keys(&info, i, prof, context, &mut ctx);
         keys.extend_from_slice(&ctx[..k]);
+        if pos_mask != 0 {
+            pos_keys(&info, pos, i, pos_mask, keys);
+        }
+        let mut d = [0; N_DOC];
+        let k = doc_keys(&info, doc, i, doc_mask, &mut d);
+        keys.extend_from_slice(&d[..k]);
     }
     offsets.push(keys.len());
 }
@@ -1051,6 +1360,64 @@ impl Dense {
         d
     }
 
+    /// Number of features.
+    fn len(&self) -> usize {
+        self.slots.chunks(self.stride.max(1)).filter(|s| s.get(..2).is_some_and(|f| f != [0, 0])).count()
+    }
+
+    /// Writes the table as it lies in memory: capacity, then the occupied
+    /// slots in slot order, each as its index, fingerprint and non-zero
+    /// label weights.
+    fn write(&self, w: &mut Writer) {
+        let cap = self.mask + 1;
+        w.u32(cap as u32);
+        w.u32(self.len() as u32);
+        for (i, slot) in self.slots.chunks(self.stride).enumerate() {
+            if slot[..2] != [0, 0] {
+                w.u32(i as u32);
+                w.i16(slot[0]);
+                w.i16(slot[1]);
+                let row = &slot[2..2 + self.nl];
+                w.u8(row.iter().filter(|&&v| v != 0).count() as u8);
+                for (c, &v) in row.iter().enumerate().filter(|(_, &v)| v != 0) {
+                    w.u8(c as u8);
+                    w.i16(v);
+                }
+            }
+        }
+    }
+
+    fn read(r: &mut Reader<'_>, nl: usize) -> Result<Dense> {
+        let cap = r.u32()? as usize;
+        let used = r.len(9)?;
+        if !cap.is_power_of_two() || cap > (used.max(8) * 4).next_power_of_two() || used >= cap {
+            return Err(r.err(format!("a weight table of {used} entries in {cap} slots")));
+        }
+        let stride = (nl + 2).div_ceil(16) * 16;
+        let mut d = Dense { nl, stride, mask: cap - 1, slots: vec![0; cap * stride] };
+        let mut last = None;
+        for _ in 0..used {
+            let head = r.take(9)?;
+            let i = u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize;
+            let fp = [i16::from_le_bytes([head[4], head[5]]), i16::from_le_bytes([head[6], head[7]])];
+            let n = usize::from(head[8]);
+            if i >= cap || last.is_some_and(|l| l >= i) || fp == [0, 0] || n > nl {
+                return Err(r.err(format!("weight slot {i} out of order, empty or too long")));
+            }
+            let slot = &mut d.slots[i * stride..i * stride + 2 + nl];
+            slot[..2].copy_from_slice(&fp);
+            for e in r.take(3 * n)?.chunks_exact(3) {
+                let c = usize::from(e[0]);
+                if c >= nl {
+                    return Err(r.err(format!("weight for label {c} of {nl}")));
+                }
+                slot[2 + c] = i16::from_le_bytes([e[1], e[2]]);
+            }
+            last = Some(i);
+        }
+        Ok(d)
+    }
+
     #[inline]
     fn fingerprint(key: u64) -> (usize, [i16; 2]) {
         let fp = ((key >> 32) as u32) | 1;
@@ -1094,10 +1461,78 @@ impl Dense {
     }
 }
 
+/// Marks a summed weight too large for an `i16`: the value is the next one
+/// of the wide list.
+const WIDE: i16 = i16::MIN;
+
+/// Writes word rows (`INFO` values then `ROLES × nl` sums per word): the
+/// infos as `u32`s, the sums as `i16`s with the rare larger ones apart.
+fn write_rows(w: &mut Writer, rows: &[i32], block: usize) {
+    w.u32((rows.len() / block.max(1)) as u32);
+    let mut wide = Vec::new();
+    for b in rows.chunks(block) {
+        for &v in &b[..INFO] {
+            w.u32(v as u32);
+        }
+    }
+    for b in rows.chunks(block) {
+        for &v in &b[INFO..] {
+            if v > i32::from(i16::MIN) && v <= i32::from(i16::MAX) {
+                w.i16(v as i16);
+            } else {
+                w.i16(WIDE);
+                wide.push(v);
+            }
+        }
+    }
+    w.u32(wide.len() as u32);
+    for v in wide {
+        w.u32(v as u32);
+    }
+}
+
+fn read_rows(r: &mut Reader<'_>, block: usize) -> Result<Vec<i32>> {
+    let n = r.len(block * 2)?;
+    let sums = block - INFO;
+    let mut rows = vec![0i32; n * block];
+    let infos = r.take(4 * INFO * n)?;
+    for (b, info) in rows.chunks_mut(block).zip(infos.chunks_exact(4 * INFO)) {
+        for (v, x) in b[..INFO].iter_mut().zip(info.chunks_exact(4)) {
+            *v = i32::from_le_bytes([x[0], x[1], x[2], x[3]]);
+        }
+    }
+    let narrow = r.take(2 * sums * n)?;
+    let mut n_wide = 0usize;
+    for (b, vals) in rows.chunks_mut(block).zip(narrow.chunks_exact(2 * sums)) {
+        for (v, x) in b[INFO..].iter_mut().zip(vals.chunks_exact(2)) {
+            let x = i16::from_le_bytes([x[0], x[1]]);
+            n_wide += usize::from(x == WIDE);
+            *v = i32::from(x);
+        }
+    }
+    if r.len(4)? != n_wide {
+        return Err(r.err(format!("{n_wide} wide word sums marked, another number stored")));
+    }
+    let wide = r.take(4 * n_wide)?;
+    let mut next = wide.chunks_exact(4);
+    for b in rows.chunks_mut(block) {
+        for v in b[INFO..].iter_mut().filter(|v| **v == i32::from(WIDE)) {
+            if let Some(x) = next.next() {
+                *v = i32::from_le_bytes([x[0], x[1], x[2], x[3]]);
+            }
+        }
+    }
+    Ok(rows)
+}
+
 // ---------------------------------------------------------------------------
 // The model
 
 /// The trained recogniser: read-only, shareable across threads.
+///
+/// Everything it needs to label is stored in the model file in the layout
+/// it is used in (hash tables in slot order, the frequent words' summed
+/// weights), so loading is a few copies, not a rebuild.
 #[derive(Clone, Debug)]
 pub struct Ner {
     /// Fingerprint of the weights, so a scratch never mixes two models' memos.
@@ -1105,27 +1540,35 @@ pub struct Ner {
     labels: Labels,
     /// Bit set of the context templates in use.
     context: u32,
-    weights: Weights,
-    /// `weights` laid out for speed.
+    /// Bit set of the part-of-speech templates in use.
+    pos_mask: u32,
+    /// Bit set of the document templates in use.
+    doc_mask: u32,
+    /// The feature weights.
     dense: Dense,
     /// `(nl + 1) × nl` transition scores in emission units.
     trans: Vec<i32>,
-    grammar: Grammar,
+    /// Lower-case hash → word attributes (capitalisation bucket, name lists).
     attrs: Table,
-    attr_list: Vec<(u64, u32)>,
-    vocab: Vec<String>,
-    // Derived at load time.
-    /// Form hash → vocabulary index.
+    /// Form hash of a frequent training word → its block in `rows`.
     cache: Table,
-    /// Per vocabulary word a block of `INFO` values (its `WordInfo`) then
+    /// Per frequent word a block of `INFO` values (its `WordInfo`) then
     /// `ROLES × nl` summed weights: one place in memory per token.
     rows: Vec<i32>,
-    /// Sums for missing neighbours, per role (`ROLES × nl`, CUR unused).
-    pads: Vec<i32>,
-    bias: Vec<i32>,
     /// Added to the O label's score: below zero favours names (recall),
     /// above zero favours O (precision). Set by [`Ner::tune_outside`].
     outside: i32,
+    // Derived at load time (small).
+    grammar: Grammar,
+    /// Sums for missing neighbours, per role (`ROLES × nl`, CUR unused).
+    pads: Vec<i32>,
+    bias: Vec<i32>,
+    /// Summed weights of the dense part-of-speech templates: per role and
+    /// tag (`ROLES × N_POS × nl`), and per tag pair left and right of the
+    /// token (`N_POS × N_POS × nl` each); empty when unused.
+    pos_uni: Vec<i32>,
+    pos_left: Vec<i32>,
+    pos_right: Vec<i32>,
 }
 
 /// Per-thread buffers for [`Ner::spans`].
@@ -1147,6 +1590,12 @@ pub struct NerScratch {
     /// mapped by form hash: `(model id, form hash, info)` and their sums.
     memo: Vec<(u64, u64, WordInfo)>,
     memo_rows: Vec<i32>,
+    /// Tag ids for [`Ner::spans_tagged`].
+    pos: Vec<u8>,
+    /// All-unknown tags for untagged sentences.
+    no_pos: Vec<u8>,
+    /// Document values for [`Ner::spans_in_document`].
+    doc: Vec<u8>,
 }
 
 /// Unknown words a scratch remembers.
@@ -1157,55 +1606,90 @@ impl Ner {
         self.labels.count()
     }
 
-    fn build(
-        labels: Labels,
-        context: u32,
-        weights: Weights,
-        trans: Vec<i32>,
-        attr_list: Vec<(u64, u32)>,
-        vocab: Vec<String>,
-    ) -> Ner {
+    /// A model from its stored parts; derives the small tables.
+    fn assemble(labels: Labels, masks: [u32; 3], dense: Dense, trans: Vec<i32>, attrs: Table) -> Ner {
+        let [context, pos_mask, doc_mask] = masks;
         let nl = labels.count();
-        let attrs = Table::build(attr_list.iter().copied());
         let mut ner = Ner {
             id: 0,
             labels,
             context,
-            dense: Dense::from_weights(&weights),
-            weights,
+            pos_mask,
+            doc_mask,
+            dense,
             trans,
-            grammar: Grammar::new(labels),
             attrs,
-            attr_list,
-            vocab: Vec::new(),
             cache: Table::default(),
             rows: Vec::new(),
+            outside: 0,
+            grammar: Grammar::new(labels),
             pads: vec![0; ROLES * nl],
             bias: vec![0; nl],
-            outside: 0,
+            pos_uni: Vec::new(),
+            pos_left: Vec::new(),
+            pos_right: Vec::new(),
         };
+        if pos_mask & POS_UNI != 0 {
+            ner.pos_uni = vec![0; ROLES * N_POS * nl];
+            for (k, row) in ner.pos_uni.chunks_mut(nl).enumerate() {
+                ner.dense.add(pos_uni_key(k / N_POS, (k % N_POS) as u8), row);
+            }
+        }
+        if pos_mask & POS_BI != 0 {
+            ner.pos_left = vec![0; N_POS * N_POS * nl];
+            ner.pos_right = vec![0; N_POS * N_POS * nl];
+            for (k, row) in ner.pos_left.chunks_mut(nl).enumerate() {
+                ner.dense.add(pos_left_key((k / N_POS) as u8, (k % N_POS) as u8), row);
+            }
+            for (k, row) in ner.pos_right.chunks_mut(nl).enumerate() {
+                ner.dense.add(pos_right_key((k / N_POS) as u8, (k % N_POS) as u8), row);
+            }
+        }
         for role in [R_P1, R_P2, R_N1, R_N2] {
             ner.dense.add(pad_key(role), &mut ner.pads[role * nl..(role + 1) * nl]);
         }
         ner.dense.add(bias_key(), &mut ner.bias);
-        let bs = INFO + ROLES * nl;
-        let mut rows = vec![0; vocab.len() * bs];
+        ner
+    }
+
+    /// Sets the model's fingerprint (after its weights are all in place).
+    fn set_id(&mut self) {
+        let mut id = hash::mix(self.dense.len() as u64, self.rows.len() as u64);
+        for &v in self.trans.iter().chain(&self.bias).chain(&self.pads) {
+            id = hash::mix(id, u64::from(v as u32));
+        }
+        self.id = hash::finish(id) | 1;
+    }
+
+    /// A freshly trained model whose `words` (the most frequent first) get
+    /// their summed weights precomputed.
+    fn build(
+        labels: Labels,
+        masks: [u32; 3],
+        weights: &Weights,
+        trans: Vec<i32>,
+        attrs: Table,
+        words: &[String],
+    ) -> Ner {
+        let mut ner = Ner::assemble(labels, masks, Dense::from_weights(weights), trans, attrs);
+        let bs = INFO + ROLES * labels.count();
+        let mut rows = vec![0; words.len() * bs];
         let mut keys = Vec::new();
-        for (block, w) in rows.chunks_mut(bs).zip(&vocab) {
+        for (block, w) in rows.chunks_mut(bs).zip(words) {
             let (head, sums) = block.split_at_mut(INFO);
             let info = ner.word_rows(w, sums, &mut keys);
             head.copy_from_slice(&info.pack());
         }
         ner.cache =
-            Table::build(vocab.iter().enumerate().map(|(i, w)| (hash::bytes(w.as_bytes()), i as u32)));
+            Table::build(words.iter().enumerate().map(|(i, w)| (hash::bytes(w.as_bytes()), i as u32)));
         ner.rows = rows;
-        let mut id = hash::mix(ner.dense.slots.len() as u64, vocab.len() as u64);
-        for &v in ner.trans.iter().chain(&ner.bias).chain(&ner.pads) {
-            id = hash::mix(id, u64::from(v as u32));
-        }
-        ner.id = hash::finish(id) | 1;
-        ner.vocab = vocab;
+        ner.set_id();
         ner
+    }
+
+    /// Number of words whose summed weights are stored.
+    fn n_rows(&self) -> usize {
+        self.rows.len() / (INFO + ROLES * self.n_labels())
     }
 
     /// Sums a word's feature weights for each role into `row` (`ROLES × nl`).
@@ -1225,9 +1709,80 @@ impl Ner {
 
     /// Finds the names in one sentence of tokens; `out` is cleared first.
     /// Spans are in order, do not overlap and never start inside a name.
+    ///
+    /// A model with part-of-speech features reads every tag as unknown here;
+    /// [`Ner::spans_tagged`] gives it the tagger's tags.
     pub fn spans(&self, words: &[&str], scratch: &mut NerScratch, out: &mut Vec<EntitySpan>) {
+        self.spans_pos(words, &[], scratch, out);
+    }
+
+    /// As [`Ner::spans`], with each word's Penn tag (XPOS, as the tagger
+    /// gives it); `xpos` must be as long as `words`, else it is ignored.
+    pub fn spans_tagged(
+        &self,
+        words: &[&str],
+        xpos: &[&str],
+        scratch: &mut NerScratch,
+        out: &mut Vec<EntitySpan>,
+    ) {
+        let mut pos = std::mem::take(&mut scratch.pos);
+        pos.clear();
+        if xpos.len() == words.len() {
+            pos.extend(xpos.iter().map(|t| pos_id(t)));
+        }
+        self.spans_pos(words, &pos, scratch, out);
+        scratch.pos = pos;
+    }
+
+    /// As [`Ner::spans`], with tags as [`pos_id`]s (empty: untagged).
+    pub fn spans_pos(&self, words: &[&str], pos: &[u8], scratch: &mut NerScratch, out: &mut Vec<EntitySpan>) {
+        self.spans_with(words, pos, &[], scratch, out);
+    }
+
+    /// As [`Ner::spans_pos`] for a sentence of a document whose sentences
+    /// were all added to `doc` first: how a word is written elsewhere in the
+    /// document helps (a name at the start of a sentence or in lower case).
+    pub fn spans_in_document(
+        &self,
+        words: &[&str],
+        pos: &[u8],
+        doc: &DocumentContext,
+        scratch: &mut NerScratch,
+        out: &mut Vec<EntitySpan>,
+    ) {
+        let mut values = std::mem::take(&mut scratch.doc);
+        if self.doc_mask != 0 {
+            doc.values(words, &mut values);
+        } else {
+            values.clear();
+        }
+        self.spans_with(words, pos, &values, scratch, out);
+        scratch.doc = values;
+    }
+
+    /// Spans of a prepared sentence, with its tags and document values
+    /// (evaluation; allocates).
+    pub fn spans_annotated(
+        &self,
+        s: &AnnotatedSentence,
+        scratch: &mut NerScratch,
+        out: &mut Vec<EntitySpan>,
+    ) {
+        let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
+        self.spans_with(&words, &s.pos, &s.doc, scratch, out);
+    }
+
+    /// Spans with tags and document values (either may be empty).
+    fn spans_with(
+        &self,
+        words: &[&str],
+        pos: &[u8],
+        doc: &[u8],
+        scratch: &mut NerScratch,
+        out: &mut Vec<EntitySpan>,
+    ) {
         out.clear();
-        self.label(words, scratch);
+        self.label(words, pos, doc, scratch);
         let labels = self.labels;
         labels.decode(&scratch.labels, |start, end, class| {
             if let SpanClass::Kind(kind) = SpanClass::from_index(class) {
@@ -1237,7 +1792,7 @@ impl Ner {
     }
 
     /// Fills `scratch.labels` with the best label sequence.
-    fn label(&self, words: &[&str], scratch: &mut NerScratch) {
+    fn label(&self, words: &[&str], pos: &[u8], doc: &[u8], scratch: &mut NerScratch) {
         let n = words.len();
         let nl = self.n_labels();
         let rl = ROLES * nl;
@@ -1254,7 +1809,17 @@ impl Ner {
             matched,
             memo,
             memo_rows,
+            pos: _,
+            no_pos,
+            doc: _,
         } = scratch;
+        let pos = if pos.len() == n {
+            pos
+        } else {
+            no_pos.clear();
+            no_pos.resize(n, 0);
+            &no_pos[..]
+        };
         if memo.len() != MEMO || memo_rows.len() != MEMO * rl {
             memo.clear();
             memo.resize(MEMO, (0, 0, WordInfo::default()));
@@ -1265,7 +1830,7 @@ impl Ner {
         rows.clear();
         src.clear();
         // Known words point into the model's cache; unknown ones are summed into `rows`.
-        let unknown = self.vocab.len();
+        let unknown = self.n_rows();
         let bs = INFO + rl;
         for w in words {
             let h = hash::bytes(w.as_bytes());
@@ -1329,10 +1894,47 @@ impl Ner {
                 self.dense.add(hash::feature(T_MATCH, &[u64::from(bits.trailing_zeros())]), em);
                 bits &= bits - 1;
             }
+            if self.pos_mask != 0 {
+                self.add_pos(info, pos, i, em);
+            }
+            if self.doc_mask != 0 && !doc.is_empty() {
+                let mut d = [0; N_DOC];
+                let k = doc_keys(info, doc, i, self.doc_mask, &mut d);
+                for &key in &d[..k] {
+                    self.dense.add(key, em);
+                }
+            }
         }
         trans.clear();
         trans.extend(self.trans.iter().map(|&t| i64::from(t)));
         viterbi(n, &self.grammar, |i, y| i64::from(emission[i * nl + y]), trans, delta, back, labels);
+    }
+
+    /// Adds the part-of-speech features of token `i` into `em`.
+    #[inline]
+    fn add_pos(&self, info: &[WordInfo], pos: &[u8], i: usize, em: &mut [i32]) {
+        let nl = em.len();
+        let add = |em: &mut [i32], table: &[i32], k: usize| {
+            if let Some(row) = table.get(k * nl..(k + 1) * nl) {
+                em.iter_mut().zip(row).for_each(|(e, w)| *e += w);
+            }
+        };
+        let at = |off: isize| usize::from(pos_at(pos, i, off));
+        let (p, c, n) = (at(-1), at(0), at(1));
+        if self.pos_mask & POS_UNI != 0 {
+            for (role, j) in [(R_CUR, c), (R_P1, p), (R_P2, at(-2)), (R_N1, n), (R_N2, at(2))] {
+                add(em, &self.pos_uni, role * N_POS + j);
+            }
+        }
+        if self.pos_mask & POS_BI != 0 {
+            add(em, &self.pos_left, p * N_POS + c);
+            add(em, &self.pos_right, c * N_POS + n);
+        }
+        let mut keys = [0; N_POS_HASHED];
+        let k = pos_hashed_keys(info, pos, i, self.pos_mask, &mut keys);
+        for &key in &keys[..k] {
+            self.dense.add(key, em);
+        }
     }
 
     /// Serialises the model.
@@ -1344,18 +1946,17 @@ impl Ner {
         });
         w.u8(self.labels.n_classes as u8);
         w.u32(self.context);
+        w.u32(self.pos_mask);
+        w.u32(self.doc_mask);
         w.u32(self.outside as u32);
-        self.weights.write(&mut w);
         w.u32(self.trans.len() as u32);
         for &t in &self.trans {
             w.u32(t as u32);
         }
-        w.u32(self.attr_list.len() as u32);
-        for &(k, v) in &self.attr_list {
-            w.u64(k);
-            w.u32(v);
-        }
-        w.strs(&self.vocab);
+        self.dense.write(&mut w);
+        self.attrs.write(&mut w);
+        self.cache.write(&mut w);
+        write_rows(&mut w, &self.rows, INFO + ROLES * self.n_labels());
         w.buf
     }
 
@@ -1376,31 +1977,32 @@ impl Ner {
             return Err(r.err(format!("{n_classes} entity classes (expected 3 or 4)")));
         }
         let context = r.u32()?;
+        let pos_mask = r.u32()?;
+        let doc_mask = r.u32()?;
         let outside = r.u32()? as i32;
         let labels = Labels { scheme, n_classes };
         let nl = labels.count();
-        let weights = Weights::read(&mut r)?;
-        if weights.n_classes() != nl {
-            return Err(r.err(format!("weights for {} labels, expected {nl}", weights.n_classes())));
-        }
         let n = r.len(4)?;
         if n != (nl + 1) * nl {
             return Err(r.err(format!("{n} transition scores, expected {}", (nl + 1) * nl)));
         }
-        let mut trans = Vec::with_capacity(n);
-        for _ in 0..n {
-            trans.push(r.u32()? as i32);
+        let trans =
+            r.take(4 * n)?.chunks_exact(4).map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+        let dense = Dense::read(&mut r, nl)?;
+        let attrs = Table::read(&mut r)?;
+        let cache = Table::read(&mut r)?;
+        let bs = INFO + ROLES * nl;
+        let rows = read_rows(&mut r, bs)?;
+        let n = rows.len();
+        if cache.values().any(|v| v as usize >= n / bs) {
+            return Err(r.err("a cached word points past the word rows".into()));
         }
-        let n = r.len(12)?;
-        let mut attr_list = Vec::with_capacity(n);
-        for _ in 0..n {
-            let k = r.u64()?;
-            attr_list.push((k, r.u32()?));
-        }
-        let vocab = r.strs()?;
         r.finish()?;
-        let mut ner = Ner::build(labels, context, weights, trans, attr_list, vocab);
+        let mut ner = Ner::assemble(labels, [context, pos_mask, doc_mask], dense, trans, attrs);
+        ner.cache = cache;
+        ner.rows = rows;
         ner.outside = outside;
+        ner.set_id();
         Ok(ner)
     }
 
@@ -1430,9 +2032,20 @@ impl Ner {
         best.0
     }
 
+    /// Whether the model has part-of-speech features (else tags are ignored).
+    pub fn uses_tags(&self) -> bool {
+        self.pos_mask != 0
+    }
+
+    /// Whether the model has document features (else [`Ner::spans_in_document`]
+    /// is [`Ner::spans_pos`]).
+    pub fn uses_documents(&self) -> bool {
+        self.doc_mask != 0
+    }
+
     /// Number of hashed features with weights.
     pub fn n_features(&self) -> usize {
-        self.weights.n_features()
+        self.dense.len()
     }
 }
 
@@ -1451,11 +2064,22 @@ pub struct TrainConfig {
     /// Words seen fewer times than this in training are not cached (they go
     /// through the slower unknown-word path at run time).
     pub min_cache_count: usize,
+    /// At most this many of the most frequent training words get their
+    /// summed weights stored in the model (speed; results are the same).
+    pub cache_words: usize,
     /// Bit set of the context templates to use (see `context_keys`).
     pub context: u32,
     /// Chance that a rare word's identity features are hidden from an update,
     /// so that the model learns to spot names from their shape and context.
     pub word_dropout: f32,
+    /// Bit set of the part-of-speech templates (0: none). Sentences without
+    /// tags read every tag as unknown.
+    pub pos: u32,
+    /// Share of training sentences whose tags are hidden, so that the model
+    /// also copes without a tagger ([`Ner::spans`]).
+    pub pos_dropout: f32,
+    /// Bit set of the document templates (0: none).
+    pub doc: u32,
 }
 
 impl Default for TrainConfig {
@@ -1466,8 +2090,12 @@ impl Default for TrainConfig {
             keep_other: false,
             seed: 1,
             min_cache_count: 1,
+            cache_words: 20_000,
             context: DEFAULT_CONTEXT,
             word_dropout: 0.4,
+            pos: 0,
+            pos_dropout: 0.0,
+            doc: 0,
         }
     }
 }
@@ -1487,10 +2115,12 @@ const IDENTITY: std::ops::Range<usize> = 1..3;
 pub struct NerTrainer {
     labels: Labels,
     context: u32,
+    pos_mask: u32,
+    doc_mask: u32,
     emission: Trainer,
     /// Two classes: class 0 holds each transition's weight (class 1 its negation).
     trans: Trainer,
-    attr_list: Vec<(u64, u32)>,
+    attrs: Table,
     vocab: Vec<String>,
     data: Vec<Prepared>,
     order: Vec<usize>,
@@ -1502,8 +2132,7 @@ pub struct NerTrainer {
 impl NerTrainer {
     pub fn new(sentences: &[AnnotatedSentence], lexicon: &Lexicon, config: TrainConfig) -> NerTrainer {
         let labels = Labels { scheme: config.scheme, n_classes: if config.keep_other { 4 } else { 3 } };
-        let attr_list = lexicon.attrs();
-        let attrs = Table::build(attr_list.iter().copied());
+        let attrs = Table::build(lexicon.attrs().into_iter());
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         let mut lower_counts: BTreeMap<u64, usize> = BTreeMap::new();
         for s in sentences {
@@ -1517,22 +2146,28 @@ impl NerTrainer {
             let words: Vec<&str> = s.words.iter().map(String::as_str).collect();
             let mut p =
                 Prepared { keys: Vec::new(), offsets: Vec::new(), gold: Vec::new(), rare: Vec::new() };
-            sentence_keys(&words, &attrs, config.context, &mut p.keys, &mut p.offsets);
+            let draw = (hash::finish(hash::mix(config.seed, data.len() as u64)) >> 11) as f64;
+            let hide = draw < f64::from(config.pos_dropout) * (1u64 << 53) as f64;
+            let pos: &[u8] = if hide { &[] } else { &s.pos };
+            let (c, m) = (config.context, [config.pos, config.doc]);
+            sentence_keys(&words, pos, &s.doc, &attrs, c, m[0], m[1], &mut p.keys, &mut p.offsets);
             labels.encode(words.len(), &s.spans, &mut p.gold);
             p.rare = words.iter().map(|w| lower_counts.get(&lower_hash(w)).is_none_or(|&c| c <= 2)).collect();
             data.push(p);
         }
-        let vocab = counts
-            .into_iter()
-            .filter(|&(_, c)| c >= config.min_cache_count)
-            .map(|(w, _)| w.to_string())
-            .collect();
+        // The most frequent words first; ties in byte order.
+        let mut frequent: Vec<(&str, usize)> =
+            counts.into_iter().filter(|&(_, c)| c >= config.min_cache_count).collect();
+        frequent.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let vocab = frequent.iter().take(config.cache_words).map(|(w, _)| w.to_string()).collect();
         NerTrainer {
             labels,
             context: config.context,
+            pos_mask: config.pos,
+            doc_mask: config.doc,
             emission: Trainer::new(labels.count()),
             trans: Trainer::new(2),
-            attr_list,
+            attrs,
             vocab,
             order: (0..data.len()).collect(),
             data,
@@ -1629,6 +2264,41 @@ impl NerTrainer {
 
     /// The averaged model so far.
     pub fn freeze(&self) -> Ner {
+        self.freeze_single()
+    }
+
+    /// Adds this trainer's averaged weights to `ensemble`, whose model is
+    /// their mean (trainers must share data and settings, not seeds).
+    pub fn add_to(&self, ensemble: &mut Ensemble) {
+        let nl = self.labels.count();
+        let weights = self.emission.freeze();
+        for (key, row) in weight_rows(&weights) {
+            let sum = ensemble.rows.entry(key).or_insert_with(|| vec![0.0; nl]);
+            for (c, v) in row {
+                if let Some(x) = sum.get_mut(c) {
+                    *x += v;
+                }
+            }
+        }
+        let tw = self.trans.freeze();
+        let mut two = [0i32; 2];
+        ensemble.trans.resize((nl + 1) * nl, 0.0);
+        for prev in 0..=nl {
+            for cur in 0..nl {
+                tw.score(&[trans_key(prev, cur)], &mut two);
+                ensemble.trans[prev * nl + cur] += two[0] as f32 * tw.scale;
+            }
+        }
+        ensemble.models += 1;
+        if ensemble.models == 1 {
+            ensemble.labels = Some(self.labels);
+            ensemble.masks = [self.context, self.pos_mask, self.doc_mask];
+            ensemble.attrs = self.attrs.clone();
+            ensemble.vocab = self.vocab.clone();
+        }
+    }
+
+    fn freeze_single(&self) -> Ner {
         let nl = self.labels.count();
         let weights = self.emission.freeze();
         let tw = self.trans.freeze();
@@ -1641,8 +2311,91 @@ impl NerTrainer {
                 trans.push((real / weights.scale).round() as i32);
             }
         }
-        Ner::build(self.labels, self.context, weights, trans, self.attr_list.clone(), self.vocab.clone())
+        let masks = [self.context, self.pos_mask, self.doc_mask];
+        Ner::build(self.labels, masks, &weights, trans, self.attrs.clone(), &self.vocab)
     }
+}
+
+/// The mean of several trainers' weights (see [`NerTrainer::add_to`]).
+#[derive(Default)]
+pub struct Ensemble {
+    rows: BTreeMap<u64, Vec<f32>>,
+    trans: Vec<f32>,
+    models: usize,
+    labels: Option<Labels>,
+    masks: [u32; 3],
+    attrs: Table,
+    vocab: Vec<String>,
+}
+
+impl Ensemble {
+    /// The model with the mean weights (an empty ensemble gives a model that finds nothing).
+    pub fn freeze(&self) -> Ner {
+        let labels = self.labels.unwrap_or(Labels { scheme: Scheme::Bilou, n_classes: 3 });
+        let nl = labels.count();
+        let k = self.models.max(1) as f32;
+        let max = self.rows.values().flatten().chain(&self.trans).fold(0.0f32, |m, v| m.max((v / k).abs()));
+        let scale = if max > 0.0 { f32::from(i16::MAX) / max } else { 1.0 };
+        let rows = self
+            .rows
+            .iter()
+            .map(|(&key, row)| {
+                let q = row.iter().enumerate().map(|(c, v)| (c as u8, (v / k * scale).round() as i16));
+                (key, q.filter(|&(_, w)| w != 0).collect())
+            })
+            .collect();
+        let weights = Weights::from_rows(nl, 1.0 / scale, rows);
+        let mut trans: Vec<i32> = self.trans.iter().map(|v| (v / k * scale).round() as i32).collect();
+        trans.resize((nl + 1) * nl, 0);
+        Ner::build(labels, self.masks, &weights, trans, self.attrs.clone(), &self.vocab)
+    }
+}
+
+/// The real-valued rows of frozen weights: `(key, [(class, weight)])`.
+fn weight_rows(w: &Weights) -> Vec<(u64, Vec<(usize, f32)>)> {
+    let mut buf = Writer::new(b"DYADNERW", 0);
+    w.write(&mut buf);
+    let mut out = Vec::new();
+    let mut read = || -> Result<()> {
+        let mut r = Reader::new(&buf.buf, b"DYADNERW", 0, "ner")?;
+        r.u32()?;
+        let scale = r.f32()?;
+        for _ in 0..r.u32()? {
+            let key = r.u64()?;
+            let len = r.u8()?;
+            let mut row = Vec::with_capacity(usize::from(len));
+            for _ in 0..len {
+                let c = usize::from(r.u8()?);
+                row.push((c, f32::from(r.i16()?) * scale));
+            }
+            out.push((key, row));
+        }
+        Ok(())
+    };
+    // Freshly written, so it always reads.
+    let _ = read();
+    out
+}
+
+/// Trains `members` recognisers that differ only in their shuffling seeds
+/// and returns the one with their mean weights (less variance than any).
+pub fn train_ensemble(
+    sentences: &[AnnotatedSentence],
+    lexicon: &Lexicon,
+    config: TrainConfig,
+    members: usize,
+) -> Ner {
+    let mut e = Ensemble::default();
+    for m in 0..members.max(1) {
+        let c = TrainConfig { seed: config.seed.wrapping_add(1000 * m as u64), ..config.clone() };
+        let epochs = c.epochs;
+        let mut t = NerTrainer::new(sentences, lexicon, c);
+        for _ in 0..epochs {
+            t.epoch();
+        }
+        t.add_to(&mut e);
+    }
+    e.freeze()
 }
 
 /// Trains a recogniser; the same data and config give the same model.
@@ -1737,7 +2490,7 @@ pub fn evaluate(ner: &Ner, gold: &[AnnotatedSentence]) -> Evaluation {
     for s in gold {
         words.clear();
         words.extend(s.words.iter().map(String::as_str));
-        ner.spans(&words, &mut scratch, &mut found);
+        ner.spans_with(&words, &s.pos, &s.doc, &mut scratch, &mut found);
         let gold_spans = s.spans.iter().filter_map(|g| match g.class {
             SpanClass::Kind(kind) => Some(EntitySpan { start: g.start, end: g.end, kind }),
             SpanClass::Other => None,
