@@ -66,3 +66,34 @@ pub fn parse(args: &ParseArgs) -> anyhow::Result<i32> {
     );
     Ok(0)
 }
+
+#[derive(clap::Args)]
+pub struct NerArgs {
+    /// An IOB2 file, e.g. ../shared/data/ud/UNER_English-EWT/en_ewt-ud-test.iob2.
+    file: PathBuf,
+    /// The model directory.
+    #[arg(long, default_value = "models")]
+    models: PathBuf,
+}
+
+/// `dyad eval ner`: exact-span, exact-type scores of the name recogniser.
+pub fn ner(args: &NerArgs) -> anyhow::Result<i32> {
+    let path = args.models.join(dyad_nlp::pipeline::NER_FILE);
+    let model = dyad_nlp::ner::Ner::load(&path).with_context(|| format!("loading {}", path.display()))?;
+    let gold = dyad_nlp::ner::read_iob2(&args.file)?;
+    let e = dyad_nlp::ner::evaluate(&model, &gold);
+    println!("{}: {} sentences", args.file.display(), gold.len());
+    print!("{e}");
+    let round = |x: f64| (x * 1e4).round() / 1e4;
+    let mut json = serde_json::json!({
+        "file": args.file.display().to_string(),
+        "f1": round(e.overall.f1()),
+        "precision": round(e.overall.precision()),
+        "recall": round(e.overall.recall()),
+    });
+    for k in dyad_nlp::ner::EntityKind::ALL {
+        json[format!("f1_{}", k.as_str())] = serde_json::json!(round(e.kind(k).f1()));
+    }
+    println!("{json}");
+    Ok(0)
+}

@@ -9,6 +9,9 @@ pub enum EvalCommand {
     /// Tagging, lemmas and parsing (gold tokenisation) and segmentation (raw
     /// text) of a CoNLL-U file; print the figures, then a JSON line.
     Parse(crate::eval_parse::ParseArgs),
+    /// Name recognition (PER/LOC/ORG spans) against an IOB2 file; print the
+    /// figures, then a JSON line.
+    Ner(crate::eval_parse::NerArgs),
     /// Run a TABARI project (`Validate.project`) or a PETRARCH validation XML
     /// from the records' raw text; print a per-category table and a JSON line.
     Suite {
@@ -32,6 +35,7 @@ pub enum EvalCommand {
 pub fn run(cmd: EvalCommand) -> anyhow::Result<i32> {
     match cmd {
         EvalCommand::Parse(args) => crate::eval_parse::parse(&args),
+        EvalCommand::Ner(args) => crate::eval_parse::ner(&args),
         EvalCommand::Suite { path, misses } => suite(&path, misses),
         EvalCommand::Gold { path, dict } => gold(&path, &dict),
     }

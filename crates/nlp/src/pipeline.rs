@@ -26,6 +26,7 @@ pub struct Models {
 pub const TAGGER_FILE: &str = "tagger.bin";
 pub const LEMMA_FILE: &str = "lemma.bin";
 pub const PARSER_FILE: &str = "parser.bin";
+pub const NER_FILE: &str = "ner.bin";
 
 impl Models {
     /// Loads `tagger.bin`, `lemma.bin` and `parser.bin` from `dir`.
