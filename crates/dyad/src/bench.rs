@@ -61,7 +61,7 @@ fn cpu_seconds() -> Option<f64> {
     Some(ticks / 100.0)
 }
 
-pub fn run(args: BenchArgs) -> anyhow::Result<i32> {
+pub fn run(args: BenchArgs) -> anyhow::Result<serde_json::Value> {
     if !args.code {
         anyhow::bail!("nothing to time: try `dyad bench --code`");
     }
@@ -77,7 +77,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<i32> {
     let load = t0.elapsed().as_secs_f64();
     let mut scratch = dyad_code::document::DocScratch::default();
     let mut out = Vec::new();
-    let (mut sentences, mut events, mut rounds) = (0usize, 0usize, 0usize);
+    let (mut sentences, mut tokens, mut events, mut rounds) = (0usize, 0usize, 0usize, 0usize);
     let start = Instant::now();
     let cpu0 = cpu_seconds();
     while rounds == 0 || start.elapsed().as_secs_f64() < args.seconds {
@@ -85,6 +85,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<i32> {
             out.clear();
             engine.code_doc(d, &mut scratch, &mut out);
             sentences += scratch.seg.sentences.len();
+            tokens += scratch.seg.tokens.len();
             events += out.iter().filter(|o| matches!(o, dyad_code::record::Output::Event(_))).count();
         }
         rounds += 1;
@@ -105,19 +106,44 @@ pub fn run(args: BenchArgs) -> anyhow::Result<i32> {
         events as f64 * 100.0 / sentences.max(1) as f64,
         engine.lex.roots.len(),
     );
-    let _ = writeln!(
-        stdout,
-        "{}",
-        serde_json::json!({
-            "bench": "code",
-            "text": path.display().to_string(),
-            "sentences_per_second": rate.round(),
-            "sentences": sentences / rounds,
-            "rounds": rounds,
-            "cpu_seconds": secs,
-            "wall_seconds": wall,
-            "load_seconds": load,
-        })
-    );
-    Ok(0)
+    Ok(serde_json::json!({
+        "bench": "code",
+        "text": path.display().to_string(),
+        "sentences_per_second": rate.round(),
+        "tokens_per_second": (tokens as f64 / secs).round(),
+        "sentences": sentences / rounds,
+        "rounds": rounds,
+        "cpu_seconds": secs,
+        "wall_seconds": wall,
+        "load_seconds": load,
+    }))
+}
+
+/// Checks a bench's JSON figures against the `[speed]` floors of a ratchet
+/// file (`<bench>.<figure> = value` lines); returns the complaints.
+pub fn below_floors(ratchet: &Path, figures: &serde_json::Value) -> anyhow::Result<Vec<String>> {
+    let text =
+        std::fs::read_to_string(ratchet).with_context(|| format!("{}: cannot read", ratchet.display()))?;
+    let bench = figures["bench"].as_str().unwrap_or_default();
+    let mut in_speed = false;
+    let mut bad = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.starts_with('[') {
+            in_speed = line == "[speed]";
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=').filter(|_| in_speed) else { continue };
+        let Some(figure) = key.trim().strip_prefix(bench).and_then(|k| k.strip_prefix('.')) else { continue };
+        let want: f64 = value
+            .trim()
+            .parse()
+            .with_context(|| format!("{}:{}: {value:?} is not a number", ratchet.display(), n + 1))?;
+        match figures[figure].as_f64() {
+            Some(got) if got >= want => {}
+            Some(got) => bad.push(format!("{bench}.{figure}: {got} < {want}")),
+            None => bad.push(format!("{bench}.{figure}: the bench has no such figure")),
+        }
+    }
+    Ok(bad)
 }

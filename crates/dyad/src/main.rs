@@ -54,6 +54,10 @@ enum Command {
         /// Least time to measure, in seconds.
         #[arg(long, default_value_t = 3.0)]
         seconds: f64,
+        /// Fail when a figure is below its floor in this file's `[speed]`
+        /// section (e.g. `ratchet.toml`).
+        #[arg(long)]
+        floor: Option<std::path::PathBuf>,
     },
     /// Evaluate: validation suites and gold records.
     Eval {
@@ -82,14 +86,23 @@ fn main() -> anyhow::Result<()> {
             code::run(code::CodeArgs { inputs, dict, date, events_only })?
         }
         Command::Eval { command } => eval_suite::run(command)?,
-        Command::Bench { file, code: true, dict, seconds, .. } => {
-            bench::run(bench::BenchArgs { code: true, text: file, dict, seconds })?
-        }
-        Command::Bench { file, code: false, models, seconds, .. } => {
-            let text = file.unwrap_or_else(bench::default_text);
-            let models = models.unwrap_or_else(dyad_code::engine::models_dir);
-            println!("{}", bench_nlp::run(&bench_nlp::NlpBench { text, models, seconds })?);
-            0
+        Command::Bench { file, code, dict, models, seconds, floor } => {
+            let figures = if code {
+                bench::run(bench::BenchArgs { code, text: file, dict, seconds })?
+            } else {
+                let text = file.unwrap_or_else(bench::default_text);
+                let models = models.unwrap_or_else(dyad_code::engine::models_dir);
+                bench_nlp::run(&bench_nlp::NlpBench { text, models, seconds })?
+            };
+            println!("{figures}");
+            let bad = match floor {
+                Some(path) => bench::below_floors(&path, &figures)?,
+                None => Vec::new(),
+            };
+            for b in &bad {
+                eprintln!("below the floor: {b}");
+            }
+            i32::from(!bad.is_empty())
         }
         Command::Train(args) => train::run(&args)?,
         Command::Dict { command } => dict::run(command)?,
