@@ -25,8 +25,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        let mut tagger = tagger::TrainOptions::default();
-        tagger.verbose = false;
+        let tagger = tagger::TrainOptions { verbose: false, ..tagger::TrainOptions::default() };
         Options {
             folds: 5,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -139,10 +138,11 @@ pub fn retag(tagger: &Tagger, mut sentences: Vec<Sentence>) -> Vec<Sentence> {
 
 /// Maps `f` over `items` on up to `threads` threads, keeping the order;
 /// `None` where a thread died.
-fn parallel_map<T: Sync, R: Send>(items: &[T], threads: usize, f: &(dyn Fn(T) -> R + Sync)) -> Vec<Option<R>>
-where
-    T: Copy,
-{
+fn parallel_map<T: Sync + Copy, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: &(dyn Fn(T) -> R + Sync),
+) -> Vec<Option<R>> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut out: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
     let slots = std::sync::Mutex::new(&mut out);
@@ -161,18 +161,6 @@ where
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parallel_map_keeps_order() {
-        let items: Vec<usize> = (0..20).collect();
-        let out = parallel_map(&items, 3, &|x| x * 2);
-        assert_eq!(out, items.iter().map(|x| Some(x * 2)).collect::<Vec<_>>());
-    }
-}
-
 /// Trains the sentence splitter's boundary model on the raw text rebuilt
 /// from `sentences` (EWT train: documents from `# newdoc`, paragraphs from
 /// `# newpar`), as `crates/text/data/sentence-model.bin` was trained.
@@ -183,4 +171,16 @@ pub fn train_splitter(sentences: &[Sentence], epochs: usize, bits: u32) -> dyad_
         trainer.add(&doc.text, &ends);
     }
     trainer.train(epochs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_map_keeps_order() {
+        let items: Vec<usize> = (0..20).collect();
+        let out = parallel_map(&items, 3, &|x| x * 2);
+        assert_eq!(out, items.iter().map(|x| Some(x * 2)).collect::<Vec<_>>());
+    }
 }
