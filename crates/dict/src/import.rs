@@ -188,12 +188,12 @@ fn header(kind: Kind, file: &SourceFile, src_text: &str, fixes: &[&Fix], trimmed
         h.push_str("# From the Phoenix/PETRARCH-2 dictionaries of the Open Event Data Alliance (openeventdata/petrarch2).\n");
     }
     if src_text.contains("Computational Event Data System") {
-        h.push_str("# Provided by the Computational Event Data System Project (http://eventdata.parusanalytics.com).\n");
+        h.push_str("# Provided by the Computational Event Data System Project.\n");
     }
     if src_text.contains("CountryInfo") {
         h.push_str(
             "# The country actors derive from CountryInfo.txt and are licensed CC BY-SA 3.0\n\
-             # (https://creativecommons.org/licenses/by-sa/3.0/); this file is under the same license.\n",
+             # (Creative Commons Attribution-ShareAlike 3.0); this file is under the same license.\n",
         );
     }
     if kind == Kind::Actors && file.dialect != Dialect::Dyad {
@@ -231,7 +231,11 @@ fn header(kind: Kind, file: &SourceFile, src_text: &str, fixes: &[&Fix], trimmed
         h.push_str("#\n# The source file's own header:\n");
         for l in src_head {
             let l = l.trim_start_matches('#');
-            let _ = writeln!(h, "# | {}", l.strip_prefix(' ').unwrap_or(l).trim_end());
+            let _ = writeln!(
+                h,
+                "# | {}",
+                crate::write::without_addresses(l.strip_prefix(' ').unwrap_or(l).trim_end())
+            );
         }
     }
     h

@@ -18,11 +18,63 @@ fn code_word(c: &str) -> &str {
 fn comments(out: &mut String, cs: &[String]) {
     // The first comment goes on the entry line; the rest on their own lines.
     if let Some(c) = cs.first() {
-        let _ = write!(out, "  # {c}");
+        let _ = write!(out, "  # {}", without_addresses(c));
     }
     out.push('\n');
     for c in cs.iter().skip(1) {
-        let _ = writeln!(out, "  # {c}");
+        let _ = writeln!(out, "  # {}", without_addresses(c));
+    }
+}
+
+/// `text` with every web address (a word with `://` or starting `www.`,
+/// brackets and closing punctuation aside) replaced by `[address]`: dyad's
+/// files name no hosts.
+pub fn without_addresses(text: &str) -> std::borrow::Cow<'_, str> {
+    const AROUND: [char; 8] = ['(', ')', '<', '>', '"', '.', ',', ';'];
+    let core = |w: &str| -> (usize, usize) {
+        let lead = w.len() - w.trim_start_matches(AROUND).len();
+        let trail = w.len() - w.trim_end_matches(AROUND).len();
+        (lead, trail.min(w.len() - lead))
+    };
+    let is_address = |w: &str| {
+        let (lead, trail) = core(w);
+        let c = &w[lead..w.len() - trail];
+        c.contains("://") || c.to_ascii_lowercase().starts_with("www.")
+    };
+    if !text.split_whitespace().any(is_address) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest.find(|c: char| !c.is_whitespace()).unwrap_or(rest.len());
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        if is_address(word) {
+            let (lead, trail) = core(word);
+            out.push_str(&word[..lead]);
+            out.push_str("[address]");
+            out.push_str(&word[word.len() - trail..]);
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[end..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod address_tests {
+    use super::without_addresses;
+
+    #[test]
+    fn web_addresses_are_replaced() {
+        assert_eq!(without_addresses("see http://a.example/x.html."), "see [address].");
+        assert_eq!(without_addresses("(www.example.org) and more"), "([address]) and more");
+        assert_eq!(without_addresses("at www.example.org, then"), "at [address], then");
+        assert_eq!(without_addresses("no address here"), "no address here");
     }
 }
 
