@@ -65,19 +65,6 @@ pub fn without_addresses(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-#[cfg(test)]
-mod address_tests {
-    use super::without_addresses;
-
-    #[test]
-    fn web_addresses_are_replaced() {
-        assert_eq!(without_addresses("see http://a.example/x.html."), "see [address].");
-        assert_eq!(without_addresses("(www.example.org) and more"), "([address]) and more");
-        assert_eq!(without_addresses("at www.example.org, then"), "at [address], then");
-        assert_eq!(without_addresses("no address here"), "no address here");
-    }
-}
-
 /// Writes actors in dyad's `.actors` format, after `header` (comment lines).
 pub fn write_actors<'a>(header: &str, actors: impl IntoIterator<Item = &'a Actor>) -> String {
     let mut out = String::from(header);
@@ -216,4 +203,17 @@ pub fn write_words<'a>(header: &str, words: impl IntoIterator<Item = &'a ListWor
         let _ = writeln!(out, "{}", w.word);
     }
     out
+}
+
+#[cfg(test)]
+mod address_tests {
+    use super::without_addresses;
+
+    #[test]
+    fn web_addresses_are_replaced() {
+        assert_eq!(without_addresses("see http://a.example/x.html."), "see [address].");
+        assert_eq!(without_addresses("(www.example.org) and more"), "([address]) and more");
+        assert_eq!(without_addresses("at www.example.org, then"), "at [address], then");
+        assert_eq!(without_addresses("no address here"), "no address here");
+    }
 }
