@@ -8,6 +8,7 @@ mod code;
 mod dict;
 mod eval_parse;
 mod eval_suite;
+mod read;
 mod store_cmd;
 mod train;
 
