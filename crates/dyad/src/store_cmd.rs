@@ -671,3 +671,91 @@ impl FilterArgs {
             && self.limit.is_none()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dyad_store::{Input, ReadFailure};
+
+    fn doc(id: &str, text: &str) -> Result<Input, ReadFailure> {
+        let mut d = Document::new(id, text);
+        d.date = "2025-03-14".parse().ok();
+        Ok(Input { doc: d, origin: format!("test:{id}") })
+    }
+
+    /// The real coder in the store's pipeline: a document the coder rejects
+    /// (or panics on) is recorded with its reason, the rest is coded, and
+    /// the failure goes away once the document codes.
+    #[test]
+    fn a_document_that_fails_to_code_is_recorded_and_the_batch_goes_on() {
+        let engine = load_engine(&[]).unwrap();
+        let dir = std::env::temp_dir().join(format!("dyad-cmd-fail-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("s.db");
+        let news = "Turkey accused Greece of spying. Egyptian officials met with Israeli envoys in Cairo.";
+        let inputs = || {
+            vec![
+                doc("a", news),
+                doc("fails", news),
+                doc("panics", news),
+                Err(ReadFailure { origin: "feed.jsonl:4".into(), doc_id: None, reason: "bad JSON".into() }),
+                doc("b", news),
+            ]
+        };
+        let strict = |d: &Document| match d.id.as_str() {
+            "fails" => Err("the coder gave up on this one".to_string()),
+            "panics" => panic!("the coder fell over"),
+            _ => code_for_store(&engine, d),
+        };
+        let mut store = Store::open(&db, &OpenOptions { create: true, ..Default::default() }).unwrap();
+        let s = dyad_store::ingest(&mut store, inputs(), strict, &IngestOptions::default(), &|_| {}).unwrap();
+        assert_eq!((s.new, s.failed), (2, 3), "{s:?}");
+        assert!(s.mentions >= 4 && s.sentences == 4, "{s:?}");
+        let reasons: Vec<String> = {
+            let mut st =
+                store.connection().prepare("SELECT reason FROM failures ORDER BY failure_key").unwrap();
+            let v = st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+            v
+        };
+        assert_eq!(reasons.len(), 3);
+        assert!(reasons[0].contains("gave up"), "{reasons:?}");
+        assert!(reasons[1].contains("panicked: the coder fell over"), "{reasons:?}");
+        assert_eq!(reasons[2], "bad JSON");
+
+        // Next time the coder takes them: stored, and their failures cleared.
+        let lenient = |d: &Document| code_for_store(&engine, d);
+        let s =
+            dyad_store::ingest(&mut store, inputs(), lenient, &IngestOptions::default(), &|_| {}).unwrap();
+        assert_eq!((s.new, s.unchanged, s.failed), (2, 2, 1), "{s:?}");
+        let c = store.counts().unwrap();
+        assert_eq!((c.documents, c.failures), (4, 1));
+        // The same text gives each document the same number of events.
+        let per_doc: Vec<i64> = {
+            let mut st = store.connection().prepare("SELECT n_events FROM documents ORDER BY id").unwrap();
+            let v = st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+            v
+        };
+        assert!(per_doc[0] >= 2 && per_doc.iter().all(|&n| n == per_doc[0]), "{per_doc:?}");
+        drop(store);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// Every record the coder writes reaches the store, with the document's
+    /// sentence count.
+    #[test]
+    fn the_coder_records_reach_the_store() {
+        let engine = load_engine(&[]).unwrap();
+        let Ok(Input { doc: d, .. }) = doc("x", "Turkey accused Greece of spying. The weather was mild.")
+        else {
+            unreachable!()
+        };
+        let coded = code_for_store(&engine, &d).unwrap();
+        let records = engine.code_one(&d);
+        assert_eq!(coded.record_count(), records.len());
+        assert_eq!(coded.sentences, 2);
+        assert!(!coded.events.is_empty());
+        let m = &coded.events[0];
+        assert!(m.id.starts_with("ev-") && m.dictionary.is_some() && m.sentence_text.is_some(), "{m:?}");
+    }
+}
