@@ -309,3 +309,57 @@ fn kill_9_mid_ingest_loses_nothing_committed() {
     assert!(dyad(&["ingest", s(&input), "--db", s(&clean)]).status.success());
     assert_eq!(digest(&db), digest(&clean));
 }
+
+#[test]
+fn exports_of_a_real_store_keep_their_shape_and_load_in_pyarrow_and_pandas() {
+    let d = Dir::new("exports");
+    let input = corpus(&d.path("c.jsonl"), 120);
+    let db = d.path("s.db");
+    assert!(dyad(&["ingest", s(&input), "--db", s(&db)]).status.success());
+    let events = count(&db, "SELECT COUNT(*) FROM events");
+    assert!(events > 0);
+    let gdelt = d.path("events.tsv");
+    let phoenix = d.path("events.phoenix.tsv");
+    let (ep, mp) = (d.path("events.parquet"), d.path("mentions.parquet"));
+    for args in [
+        vec!["--format", "gdelt", "-o", s(&gdelt)],
+        vec!["--format", "phoenix", "-o", s(&phoenix)],
+        vec!["--format", "parquet", "-o", s(&ep)],
+        vec!["--format", "parquet", "--table", "mentions", "-o", s(&mp)],
+    ] {
+        if args.contains(&"parquet") && !cfg!(feature = "parquet") {
+            continue;
+        }
+        let mut all = vec!["export", "--db", s(&db)];
+        all.extend(args);
+        let out = dyad(&all);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let tsv = std::fs::read_to_string(&gdelt).unwrap();
+    assert_eq!(tsv.lines().count() as i64, events);
+    for line in tsv.lines() {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 61, "{line}");
+        assert!(!cols[26].is_empty() && cols[26].bytes().all(|b| b.is_ascii_digit()), "EventCode: {line}");
+    }
+    let phx = std::fs::read_to_string(&phoenix).unwrap();
+    assert!(phx.lines().all(|l| l.split('\t').count() == 26));
+
+    // The outside tools, when python3 has them (the test suite never needs Python).
+    let has = Command::new("python3").args(["-c", "import pyarrow, pandas"]).output();
+    if !has.is_ok_and(|o| o.status.success()) || !cfg!(feature = "parquet") {
+        eprintln!(
+            "notice: python3 with pyarrow and pandas not found; the exports were not checked with them"
+        );
+        return;
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/check_exports.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .args(["--db", s(&db), "--events-parquet", s(&ep), "--mentions-parquet", s(&mp)])
+        .args(["--gdelt", s(&gdelt), "--phoenix", s(&phoenix)])
+        .output()
+        .unwrap();
+    eprintln!("{}", text(&out.stdout));
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+}
