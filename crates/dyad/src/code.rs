@@ -1,7 +1,7 @@
 //! `dyad code`: documents in, JSON Lines records out (`docs/schema.md`).
 
-use std::io::{BufRead, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::Context;
 use rayon::prelude::*;
@@ -18,74 +18,8 @@ pub struct CodeArgs {
     pub events_only: bool,
 }
 
-/// One JSON Lines input line.
-#[derive(serde::Deserialize)]
-struct JsonDoc {
-    #[serde(default)]
-    id: Option<String>,
-    text: String,
-    #[serde(default)]
-    date: Option<String>,
-}
-
 fn parse_date(s: &str) -> Option<dyad_text::Date> {
     s.get(..10).unwrap_or(s).parse().ok()
-}
-
-/// Reads the documents of one input: a `.jsonl` file (one `{"id", "text",
-/// "date"}` object per line) or a plain text file (one document).
-fn read_docs(path: &Path, date: Option<dyad_text::Date>, out: &mut Vec<Document>) -> anyhow::Result<()> {
-    let stdin = path.as_os_str() == "-";
-    let name = if stdin { "stdin".to_string() } else { path.display().to_string() };
-    let jsonl = path.extension().is_some_and(|e| e == "jsonl" || e == "ndjson");
-    let reader: Box<dyn BufRead> = if stdin {
-        Box::new(std::io::BufReader::new(std::io::stdin()))
-    } else {
-        Box::new(std::io::BufReader::new(
-            std::fs::File::open(path).with_context(|| format!("{name}: cannot open"))?,
-        ))
-    };
-    if jsonl {
-        for (i, line) in reader.lines().enumerate() {
-            let line = match line {
-                Ok(l) => l,
-                Err(e) => {
-                    eprintln!("error: {name}:{}: cannot read ({e}); skipped", i + 1);
-                    continue;
-                }
-            };
-            if line.trim().is_empty() {
-                continue;
-            }
-            let d: JsonDoc = match serde_json::from_str(&line) {
-                Ok(d) => d,
-                Err(e) => {
-                    // A bad document is reported and the rest of the batch goes on.
-                    eprintln!("error: {name}:{}: not a document object ({e}); skipped", i + 1);
-                    continue;
-                }
-            };
-            let mut doc = Document::new(d.id.unwrap_or_else(|| format!("{name}:{}", i + 1)), d.text);
-            doc.date = d.date.as_deref().and_then(parse_date).or(date);
-            out.push(doc);
-        }
-    } else {
-        let mut bytes = Vec::new();
-        let mut r = reader;
-        r.read_to_end(&mut bytes).with_context(|| format!("{name}: cannot read"))?;
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: {name}: not UTF-8 text (byte {}); skipped", e.utf8_error().valid_up_to());
-                return Ok(());
-            }
-        };
-        let id = path.file_stem().map_or(name.clone(), |s| s.to_string_lossy().into_owned());
-        let mut doc = Document::new(id, text);
-        doc.date = date;
-        out.push(doc);
-    }
-    Ok(())
 }
 
 /// The dictionary layers: `--dict` paths, else the defaults.
@@ -97,20 +31,30 @@ pub fn layers(dict: &[PathBuf]) -> Vec<PathBuf> {
     }
 }
 
+/// Documents coded in parallel before their records are handed to the
+/// writer thread.
+const CHUNK_DOCS: usize = 256;
+
 pub fn run(args: CodeArgs) -> anyhow::Result<i32> {
-    let date = match &args.date {
+    let default_date = match &args.date {
         Some(d) => Some(parse_date(d).with_context(|| format!("--date {d}: expected YYYY-MM-DD"))?),
         None => None,
     };
-    let mut docs = Vec::new();
     let inputs = if args.inputs.is_empty() { vec![PathBuf::from("-")] } else { args.inputs.clone() };
-    let mut failed = 0;
+    let mut failed = 0u64;
+    let mut sources = Vec::new();
     for p in &inputs {
-        if let Err(e) = read_docs(p, date, &mut docs) {
-            eprintln!("error: {e:#}");
-            failed += 1;
+        match crate::read::sources(std::slice::from_ref(p)) {
+            Ok(s) => sources.extend(s),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                failed += 1;
+            }
         }
     }
+    let options = dyad_text::input::Options { default_date, ..dyad_text::input::Options::default() };
+    let mut docs = crate::read::Docs::new(sources, options);
+    let warnings = docs.warnings.clone();
     let mut engine = Engine::load(&layers(&args.dict))?;
     for s in engine.lex.skipped.iter().take(5) {
         eprintln!("warning: {s}");
@@ -122,23 +66,73 @@ pub fn run(args: CodeArgs) -> anyhow::Result<i32> {
         engine.emit.actors = false;
         engine.emit.skips = false;
     }
-    let stdout = std::io::stdout();
-    let mut w = std::io::BufWriter::new(stdout.lock());
-    // Documents in parallel, written in input order.
-    for chunk in docs.chunks(256) {
-        let outs: Vec<Vec<Output>> = chunk
-            .par_iter()
-            .map_init(dyad_code::document::DocScratch::default, |s, d| {
-                let mut out = Vec::new();
-                engine.code_doc(d, s, &mut out);
-                out
-            })
-            .collect();
-        for o in outs.iter().flatten() {
-            serde_json::to_writer(&mut w, o)?;
-            w.write_all(b"\n")?;
+    let engine = &engine;
+    // Documents are coded a chunk at a time on all cores (rayon; each thread
+    // with its own buffers, the records serialised there too) and written in
+    // input order by one writer thread, so the output is the same bytes
+    // whatever the number of threads.
+    let written = std::thread::scope(|s| -> std::io::Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(2);
+        let writer = s.spawn(move || -> std::io::Result<()> {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            for chunk in rx {
+                for bytes in chunk {
+                    w.write_all(&bytes)?;
+                }
+            }
+            w.flush()
+        });
+        let mut chunk: Vec<Document> = Vec::with_capacity(CHUNK_DOCS);
+        loop {
+            chunk.clear();
+            for item in docs.by_ref() {
+                match item {
+                    Ok(input) => chunk.push(input.doc),
+                    Err(f) => {
+                        // A bad document is reported and the rest of the batch goes on.
+                        eprintln!("error: {}: {}; skipped", f.origin, f.reason);
+                        failed += 1;
+                    }
+                }
+                if chunk.len() == CHUNK_DOCS {
+                    break;
+                }
+            }
+            if chunk.is_empty() {
+                break;
+            }
+            let out: Vec<Vec<u8>> = chunk
+                .par_iter()
+                .map_init(
+                    || (dyad_code::document::DocScratch::default(), Vec::<Output>::new()),
+                    |(scratch, records), d| {
+                        records.clear();
+                        engine.code_doc(d, scratch, records);
+                        let mut bytes = Vec::with_capacity(records.len() * 512);
+                        for o in records.iter() {
+                            // Records are plain data: serialising them to memory cannot fail.
+                            if serde_json::to_writer(&mut bytes, o).is_ok() {
+                                bytes.push(b'\n');
+                            }
+                        }
+                        bytes
+                    },
+                )
+                .collect();
+            if tx.send(out).is_err() {
+                break; // the writer stopped: its error is reported below
+            }
         }
+        drop(tx);
+        writer.join().unwrap_or_else(|_| Err(std::io::Error::other("the writer thread panicked")))
+    });
+    warnings.borrow().report();
+    match written {
+        // `dyad code ... | head`: the reader went away, which is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(anyhow::Error::new(e).context("writing the records")),
+        Ok(()) => {}
     }
-    w.flush()?;
     Ok(if failed > 0 { 1 } else { 0 })
 }

@@ -8,6 +8,7 @@ mod code;
 mod dict;
 mod eval_parse;
 mod eval_suite;
+mod read;
 mod store_cmd;
 mod train;
 
@@ -22,8 +23,9 @@ struct Cli {
 enum Command {
     /// Code documents into JSON Lines records.
     Code {
-        /// Input files: plain text (one document each) or `.jsonl` (one
-        /// `{"id", "text", "date"}` object per line); `-` reads standard input.
+        /// Input files or directories: plain text or HTML (one document each)
+        /// or `.jsonl` (one `{"id", "text", "date"}` object per line); `-`
+        /// reads standard input. Records come out in input order.
         inputs: Vec<std::path::PathBuf>,
         /// Dictionary layer (directory, file or TABARI project), in priority
         /// order; repeatable. Default: the phoenix, dyad and current layers.

@@ -1,26 +1,31 @@
 //! `dyad ingest`, `dyad query` and `dyad export`: argument handling, the
-//! document reader, progress bars and output around `dyad_store`.
+//! coder for the store, progress bars and output around `dyad_store`.
 
-use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::cell::RefCell;
+use std::io::{IsTerminal, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use dyad_code::document::DocScratch;
+use dyad_code::engine::Engine;
+use dyad_code::record::Output;
 use dyad_store::{
-    CodedDoc, EventOut, ExportOptions, Filter, Format, IngestOptions, Input, MentionOut, OpenOptions,
-    ReadFailure, Store, Table,
+    CodedDoc, EventOut, ExportOptions, Filter, Format, IngestOptions, MentionOut, OpenOptions, Store, Table,
 };
 use dyad_text::Document;
 
 /// Arguments of `dyad ingest`.
 #[derive(Args, Debug)]
 pub struct IngestArgs {
-    /// Files or directories: `.txt` files (one document each) and `.jsonl`
-    /// files (one JSON object per line with `text` and optional `id`, `date`,
-    /// `title`, `source`, `url`); `-` reads JSON Lines from standard input.
+    /// Files or directories (searched recursively for `.txt`, `.jsonl`,
+    /// `.ndjson`, `.html` and `.htm` files): plain text and HTML hold one
+    /// document each, JSON Lines one object per line with `id`, `text` and
+    /// optional `date`, `title`, `source`, `url`; `-` reads standard input.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// The store (an SQLite file; created when missing).
@@ -39,6 +44,17 @@ pub struct IngestArgs {
     /// Largest document accepted, in bytes.
     #[arg(long, default_value_t = 8 << 20)]
     pub max_doc_bytes: u64,
+    /// Publication date (YYYY-MM-DD) of documents that carry none.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Dictionary layer (directory, file or TABARI project), in priority
+    /// order; repeatable. Default: the default layers, as `dyad code`.
+    #[arg(long)]
+    pub dict: Vec<PathBuf>,
+    /// Stop cleanly when the store would grow beyond this many bytes (a
+    /// quota; what is committed stays).
+    #[arg(long)]
+    pub max_db_bytes: Option<u64>,
     /// Skip the integrity check of the store before writing.
     #[arg(long)]
     pub no_check: bool,
@@ -165,207 +181,54 @@ pub struct ExportArgs {
     pub filter: FilterArgs,
 }
 
-// ---------------------------------------------------------------- reading
+// ---------------------------------------------------------------- coding
 
-/// Reads documents from files and directories, one at a time.
+thread_local! {
+    /// Each coding thread's buffers, kept between documents.
+    static SCRATCH: RefCell<(DocScratch, Vec<Output>)> = RefCell::default();
+}
+
+/// Codes one document with the real coder for the store: the engine's
+/// records (events, actors, skips, and whatever other record types the
+/// coder emits, which the store keeps by their `type`) with the number of
+/// sentences the document was split into.
 ///
-/// A stand-in until `dyad_text::input` reads text, JSON Lines and HTML; ids
-/// are the path below the directory given (or the file name), or the JSON
-/// Lines `id`.
-struct Reader {
-    files: std::vec::IntoIter<(PathBuf, String)>,
-    lines: Option<JsonLines>,
-    max_bytes: u64,
+/// # Errors
+/// The coder's panic, or a record the store cannot take (an event without a
+/// CAMEO code, say), as the document's failure reason; the buffers of a
+/// thread whose coder panicked are replaced.
+pub fn code_for_store(engine: &Engine, doc: &Document) -> std::result::Result<CodedDoc, String> {
+    SCRATCH.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let (scratch, out) = &mut *guard;
+        out.clear();
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| engine.code_doc(doc, scratch, out))) {
+            *guard = Default::default();
+            let msg = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            return Err(format!("the coder panicked: {msg}"));
+        }
+        let mut coded = CodedDoc::new(u32::try_from(scratch.seg.sentences.len()).unwrap_or(u32::MAX));
+        for record in out.drain(..) {
+            coded.push_record(doc, &record)?;
+        }
+        Ok(coded)
+    })
 }
 
-/// The JSON Lines file being read: its name, its lines, the last line number.
-struct JsonLines(String, Box<dyn Iterator<Item = std::io::Result<String>>>, u64);
-
-fn collect_files(arg: &Path, out: &mut Vec<(PathBuf, String)>) -> Result<()> {
-    if arg.as_os_str() == "-" {
-        out.push((arg.to_path_buf(), "-".into()));
-        return Ok(());
+/// Loads the coder once, reporting skipped dictionary entries as `dyad code` does.
+pub fn load_engine(dict: &[PathBuf]) -> Result<Engine> {
+    let engine = Engine::load(&crate::code::layers(dict)).context("loading the dictionaries")?;
+    for s in engine.lex.skipped.iter().take(5) {
+        eprintln!("warning: {s}");
     }
-    let meta = std::fs::metadata(arg).with_context(|| format!("{}: cannot read", arg.display()))?;
-    if meta.is_file() {
-        let name = arg.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        out.push((arg.to_path_buf(), name));
-        return Ok(());
+    if engine.lex.skipped.len() > 5 {
+        eprintln!("warning: ... {} dictionary entries skipped in all", engine.lex.skipped.len());
     }
-    let mut stack = vec![arg.to_path_buf()];
-    let mut found = Vec::new();
-    while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).with_context(|| format!("{}: cannot list", dir.display()))?;
-        for entry in entries {
-            let entry = entry.with_context(|| format!("{}: cannot list", dir.display()))?;
-            let path = entry.path();
-            let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            if hidden {
-                continue;
-            }
-            if path.is_dir() {
-                stack.push(path);
-            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("txt" | "jsonl" | "ndjson")) {
-                let rel = path.strip_prefix(arg).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-                found.push((path, rel));
-            }
-        }
-    }
-    found.sort();
-    out.extend(found);
-    Ok(())
-}
-
-fn is_jsonl(path: &Path) -> bool {
-    path.as_os_str() == "-" || matches!(path.extension().and_then(|e| e.to_str()), Some("jsonl" | "ndjson"))
-}
-
-impl Reader {
-    fn new(args: &[PathBuf], max_bytes: u64) -> Result<Reader> {
-        let mut files = Vec::new();
-        for a in args {
-            collect_files(a, &mut files)?;
-        }
-        Ok(Reader { files: files.into_iter(), lines: None, max_bytes })
-    }
-
-    fn text_file(&self, path: &Path, id: String) -> std::result::Result<Input, ReadFailure> {
-        let origin = path.display().to_string();
-        let fail = |reason: String| ReadFailure { origin: origin.clone(), doc_id: Some(id.clone()), reason };
-        let size = std::fs::metadata(path).map(|m| m.len()).map_err(|e| fail(format!("cannot read: {e}")))?;
-        if size > self.max_bytes {
-            return Err(fail(format!(
-                "{size} bytes, over the limit of {} (see --max-doc-bytes)",
-                self.max_bytes
-            )));
-        }
-        let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-        let text = check_text(&bytes).map_err(fail)?;
-        Ok(Input { doc: Document::new(id, text), origin })
-    }
-
-    fn json_line(
-        &self,
-        file: &str,
-        line_no: u64,
-        line: &str,
-    ) -> Option<std::result::Result<Input, ReadFailure>> {
-        if line.trim().is_empty() {
-            return None;
-        }
-        let origin = format!("{file}:{line_no}");
-        let fail =
-            |doc_id: Option<String>, reason: String| ReadFailure { origin: origin.clone(), doc_id, reason };
-        if line.len() as u64 > self.max_bytes {
-            return Some(Err(fail(
-                None,
-                format!("{} bytes, over the limit of {}", line.len(), self.max_bytes),
-            )));
-        }
-        let v: serde_json::Value = match serde_json::from_str(line) {
-            Ok(v) => v,
-            Err(e) => return Some(Err(fail(None, format!("not JSON: {e}")))),
-        };
-        let field = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-        let id = v
-            .get("id")
-            .and_then(|x| x.as_str().map(str::to_string).or_else(|| x.as_u64().map(|n| n.to_string())))
-            .unwrap_or_else(|| origin.clone());
-        let Some(text) = field("text") else {
-            return Some(Err(fail(Some(id), "no \"text\" field".into())));
-        };
-        if text.trim().is_empty() {
-            return Some(Err(fail(Some(id), "empty document".into())));
-        }
-        let mut doc = Document::new(id.clone(), text);
-        if let Some(d) = field("date") {
-            let day = d.get(..10).unwrap_or(&d);
-            match day.parse::<dyad_text::Date>() {
-                Ok(date) => doc.date = Some(date),
-                Err(e) => return Some(Err(fail(Some(id), format!("bad date: {e}")))),
-            }
-        }
-        doc.title = field("title");
-        doc.source = field("source");
-        doc.url = field("url");
-        Some(Ok(Input { doc, origin }))
-    }
-}
-
-fn check_text(bytes: &[u8]) -> std::result::Result<String, String> {
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
-        return Err(format!("looks like a binary file (NUL byte at byte {pos})"));
-    }
-    let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = bytes.get(..at).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count()) + 1;
-        format!("invalid UTF-8 at byte {at} (line {line})")
-    })?;
-    if text.trim().is_empty() {
-        return Err("empty document".into());
-    }
-    Ok(text)
-}
-
-impl Iterator for Reader {
-    type Item = std::result::Result<Input, ReadFailure>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(JsonLines(file, lines, no)) = &mut self.lines {
-                match lines.next() {
-                    Some(Ok(line)) => {
-                        *no += 1;
-                        let (file, no) = (file.clone(), *no);
-                        if let Some(item) = self.json_line(&file, no, &line) {
-                            return Some(item);
-                        }
-                        continue;
-                    }
-                    Some(Err(e)) => {
-                        *no += 1;
-                        let origin = format!("{file}:{no}");
-                        self.lines = None;
-                        return Some(Err(ReadFailure {
-                            origin,
-                            doc_id: None,
-                            reason: format!("cannot read: {e}"),
-                        }));
-                    }
-                    None => self.lines = None,
-                }
-            }
-            let (path, id) = self.files.next()?;
-            if is_jsonl(&path) {
-                let name = path.display().to_string();
-                let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
-                    Box::new(std::io::BufReader::new(std::io::stdin()))
-                } else {
-                    match std::fs::File::open(&path) {
-                        Ok(f) => Box::new(std::io::BufReader::new(f)),
-                        Err(e) => {
-                            return Some(Err(ReadFailure {
-                                origin: name,
-                                doc_id: None,
-                                reason: format!("cannot read: {e}"),
-                            }))
-                        }
-                    }
-                };
-                self.lines = Some(JsonLines(name, Box::new(reader.lines()), 0));
-                continue;
-            }
-            return Some(self.text_file(&path, id));
-        }
-    }
-}
-
-/// The coder `dyad ingest` runs until the event coder lands on this branch:
-/// it splits the document into sentences and codes no events.
-pub fn placeholder_coder(doc: &Document) -> std::result::Result<CodedDoc, String> {
-    let mut seg = dyad_text::Segmented::default();
-    seg.segment(&doc.text);
-    Ok(CodedDoc::new(u32::try_from(seg.sentences.len()).unwrap_or(u32::MAX)))
+    Ok(engine)
 }
 
 // ---------------------------------------------------------------- commands
@@ -396,12 +259,25 @@ pub fn ingest(args: &IngestArgs) -> Result<()> {
     if let Some(n) = args.threads {
         rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().context("setting up threads")?;
     }
-    let reader = Reader::new(&args.inputs, args.max_doc_bytes)?;
-    let total = {
-        let files: Vec<_> = reader.files.as_slice().to_vec();
-        files.iter().all(|(p, _)| !is_jsonl(p)).then_some(files.len() as u64)
+    let default_date = match &args.date {
+        Some(d) => Some(d.parse::<dyad_text::Date>().map_err(|e| anyhow::anyhow!("--date {d}: {e}"))?),
+        None => None,
     };
-    let mut store = Store::open(&args.db, &OpenOptions { create: true, ..Default::default() })?;
+    let sources = crate::read::sources(&args.inputs)?;
+    let total = sources
+        .iter()
+        .all(|s| {
+            s.path.as_os_str() != "-"
+                && dyad_text::input::Format::from_path(&s.path) != dyad_text::input::Format::JsonLines
+        })
+        .then_some(sources.len() as u64);
+    let options = dyad_text::input::Options { format: None, default_date, max_doc_bytes: args.max_doc_bytes };
+    let docs = crate::read::Docs::new(sources, options);
+    let warnings = docs.warnings.clone();
+    // A page is 4096 bytes (SQLite's default, which the store keeps).
+    let max_pages = args.max_db_bytes.map(|b| (b / 4096).max(1));
+    let mut store = Store::open(&args.db, &OpenOptions { create: true, max_pages })?;
+    let engine = load_engine(&args.dict)?;
     let pb = bar(total, "ingest");
     let opts = IngestOptions {
         batch_docs: args.batch.max(1),
@@ -414,19 +290,24 @@ pub fn ingest(args: &IngestArgs) -> Result<()> {
             pb.set_position(p.done);
         }
     };
-    let result = dyad_store::ingest(&mut store, reader, placeholder_coder, &opts, &progress);
+    let coder = |doc: &Document| code_for_store(&engine, doc);
+    let result = dyad_store::ingest(&mut store, docs, coder, &opts, &progress);
     pb.finish_and_clear();
+    warnings.borrow().report();
     let s = result?;
+    let secs = s.elapsed.as_secs_f64();
+    let sentences_per_sec = if secs > 0.0 { s.sentences as f64 / secs } else { 0.0 };
     if args.json {
         let mut v = serde_json::to_value(&s)?;
         if let Some(o) = v.as_object_mut() {
-            o.insert("seconds".into(), serde_json::json!(s.elapsed.as_secs_f64()));
+            o.insert("seconds".into(), serde_json::json!(secs));
             o.insert("documents_per_sec".into(), serde_json::json!(s.docs_per_sec()));
+            o.insert("sentences_per_sec".into(), serde_json::json!(sentences_per_sec));
         }
         println!("{v}");
     }
     eprintln!(
-        "ingested {} documents ({} new, {} replaced, {} unchanged, {} failed): {} sentences, {} event mentions, {} quotes; the store holds {} events; {:.1} s, {:.0} documents/s",
+        "ingested {} documents ({} new, {} replaced, {} unchanged, {} failed): {} sentences, {} event mentions, {} quotes; the store holds {} events; {:.1} s, {:.0} documents/s, {:.0} sentences/s",
         s.documents,
         s.new,
         s.replaced,
@@ -436,8 +317,9 @@ pub fn ingest(args: &IngestArgs) -> Result<()> {
         s.mentions,
         s.quotes,
         s.events,
-        s.elapsed.as_secs_f64(),
-        s.docs_per_sec()
+        secs,
+        s.docs_per_sec(),
+        sentences_per_sec
     );
     for f in &s.failures {
         eprintln!("  failed ({}): {}: {}", f.stage, f.origin, f.reason);
@@ -787,5 +669,93 @@ impl FilterArgs {
             && self.text.is_none()
             && self.doc.is_none()
             && self.limit.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dyad_store::{Input, ReadFailure};
+
+    fn doc(id: &str, text: &str) -> Result<Input, ReadFailure> {
+        let mut d = Document::new(id, text);
+        d.date = "2025-03-14".parse().ok();
+        Ok(Input { doc: d, origin: format!("test:{id}") })
+    }
+
+    /// The real coder in the store's pipeline: a document the coder rejects
+    /// (or panics on) is recorded with its reason, the rest is coded, and
+    /// the failure goes away once the document codes.
+    #[test]
+    fn a_document_that_fails_to_code_is_recorded_and_the_batch_goes_on() {
+        let engine = load_engine(&[]).unwrap();
+        let dir = std::env::temp_dir().join(format!("dyad-cmd-fail-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("s.db");
+        let news = "Turkey accused Greece of spying. Egyptian officials met with Israeli envoys in Cairo.";
+        let inputs = || {
+            vec![
+                doc("a", news),
+                doc("fails", news),
+                doc("panics", news),
+                Err(ReadFailure { origin: "feed.jsonl:4".into(), doc_id: None, reason: "bad JSON".into() }),
+                doc("b", news),
+            ]
+        };
+        let strict = |d: &Document| match d.id.as_str() {
+            "fails" => Err("the coder gave up on this one".to_string()),
+            "panics" => panic!("the coder fell over"),
+            _ => code_for_store(&engine, d),
+        };
+        let mut store = Store::open(&db, &OpenOptions { create: true, ..Default::default() }).unwrap();
+        let s = dyad_store::ingest(&mut store, inputs(), strict, &IngestOptions::default(), &|_| {}).unwrap();
+        assert_eq!((s.new, s.failed), (2, 3), "{s:?}");
+        assert!(s.mentions >= 4 && s.sentences == 4, "{s:?}");
+        let reasons: Vec<String> = {
+            let mut st =
+                store.connection().prepare("SELECT reason FROM failures ORDER BY failure_key").unwrap();
+            let v = st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+            v
+        };
+        assert_eq!(reasons.len(), 3);
+        assert!(reasons[0].contains("gave up"), "{reasons:?}");
+        assert!(reasons[1].contains("panicked: the coder fell over"), "{reasons:?}");
+        assert_eq!(reasons[2], "bad JSON");
+
+        // Next time the coder takes them: stored, and their failures cleared.
+        let lenient = |d: &Document| code_for_store(&engine, d);
+        let s =
+            dyad_store::ingest(&mut store, inputs(), lenient, &IngestOptions::default(), &|_| {}).unwrap();
+        assert_eq!((s.new, s.unchanged, s.failed), (2, 2, 1), "{s:?}");
+        let c = store.counts().unwrap();
+        assert_eq!((c.documents, c.failures), (4, 1));
+        // The same text gives each document the same number of events.
+        let per_doc: Vec<i64> = {
+            let mut st = store.connection().prepare("SELECT n_events FROM documents ORDER BY id").unwrap();
+            let v = st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+            v
+        };
+        assert!(per_doc[0] >= 2 && per_doc.iter().all(|&n| n == per_doc[0]), "{per_doc:?}");
+        drop(store);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// Every record the coder writes reaches the store, with the document's
+    /// sentence count.
+    #[test]
+    fn the_coder_records_reach_the_store() {
+        let engine = load_engine(&[]).unwrap();
+        let Ok(Input { doc: d, .. }) = doc("x", "Turkey accused Greece of spying. The weather was mild.")
+        else {
+            unreachable!()
+        };
+        let coded = code_for_store(&engine, &d).unwrap();
+        let records = engine.code_one(&d);
+        assert_eq!(coded.record_count(), records.len());
+        assert_eq!(coded.sentences, 2);
+        assert!(!coded.events.is_empty());
+        let m = &coded.events[0];
+        assert!(m.id.starts_with("ev-") && m.dictionary.is_some() && m.sentence_text.is_some(), "{m:?}");
     }
 }

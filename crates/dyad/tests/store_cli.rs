@@ -64,8 +64,10 @@ fn ingesting_a_directory_twice_leaves_every_count_unchanged() {
     assert!(first.status.success(), "{}", text(&first.stderr));
     let err = text(&first.stderr);
     assert!(err.contains("ingested 35 documents (32 new, 0 replaced, 0 unchanged, 3 failed)"), "{err}");
-    assert!(err.contains("invalid UTF-8 at byte 3"), "{err}");
-    assert!(err.contains("feed.jsonl:3: not JSON"), "{err}");
+    // Each bad document named with its file (and line), and why.
+    assert!(err.contains("broken.txt: line 1, byte 3: invalid UTF-8"), "{err}");
+    assert!(err.contains("empty.txt: line 1: empty document"), "{err}");
+    assert!(err.contains("failed (read): ") && err.contains("feed.jsonl:3: "), "{err}");
 
     let counts = |db: &str| {
         let s = dyad_store::Store::open(db, &dyad_store::OpenOptions::default()).unwrap();
@@ -73,6 +75,8 @@ fn ingesting_a_directory_twice_leaves_every_count_unchanged() {
     };
     let before = counts(db);
     assert_eq!((before.documents, before.failures), (32, 3));
+    // The real coder: "Ministers met in Geneva." and "Russia and Ukraine met in Riyadh."
+    assert!(before.mentions >= 30 && before.events > 0 && before.sentences > before.documents, "{before:?}");
     let second = dyad(&["ingest", input, "--db", db]);
     assert!(second.status.success());
     assert!(

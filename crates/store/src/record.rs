@@ -168,6 +168,12 @@ impl CodedDoc {
     pub fn push_json(&mut self, doc: &Document, v: Value) -> Result<(), String> {
         let kind = str_at(&v, &["type"]).ok_or("record without a \"type\"")?;
         match kind.as_str() {
+            // An event the coder found but gave no CAMEO code (a dictionary
+            // pattern without a code of its own): kept as written, with the
+            // records of other types, out of the events and their exports.
+            "event" if str_at(&v, &["cameo"]).is_some_and(|c| c.trim().is_empty()) => {
+                self.other.push(("event".to_string(), v.to_string()));
+            }
             "event" => {
                 let row = mention_from_json(doc, &v)?;
                 self.events.push(row);
@@ -520,5 +526,19 @@ mod tests {
         assert_eq!(q.speaker_code.as_deref(), Some("RUSGOV"));
         assert!(q.id.starts_with("qt-"));
         assert_eq!(coded.record_count(), 2);
+    }
+
+    #[test]
+    fn events_without_a_cameo_code_are_kept_out_of_the_mentions() {
+        let d = doc();
+        let mut e = event();
+        e.cameo = String::new();
+        let mut coded = CodedDoc::new(1);
+        coded.push_record(&d, &Output::Event(Box::new(e))).unwrap();
+        assert!(coded.events.is_empty());
+        assert_eq!(coded.other.len(), 1);
+        assert_eq!(coded.other[0].0, "event");
+        let back: Value = serde_json::from_str(&coded.other[0].1).unwrap();
+        assert_eq!(back["id"], "ev-0000000000000001");
     }
 }
