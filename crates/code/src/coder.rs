@@ -1509,18 +1509,21 @@ impl Run<'_, '_> {
         pattern: Option<u32>,
         matched: &[u32],
     ) {
-        self.events.push(Raw {
-            source: s.clone(),
-            target: t.clone(),
-            code: code.main.clone(),
-            subordinate: code.subordinate,
-            dominant: code.dominant,
-            verb: verb as u32,
-            pattern,
-            matched: matched.to_vec(),
-            nominal: None,
-            notes: self.notes.clone(),
-        });
+        // `[:075]`: no event from source to target, only the reverse one.
+        if !code.main.is_empty() {
+            self.events.push(Raw {
+                source: s.clone(),
+                target: t.clone(),
+                code: code.main.clone(),
+                subordinate: code.subordinate,
+                dominant: code.dominant,
+                verb: verb as u32,
+                pattern,
+                matched: matched.to_vec(),
+                nominal: None,
+                notes: self.notes.clone(),
+            });
+        }
         if let Some(pair) = &code.pair {
             self.events.push(Raw {
                 source: t.clone(),

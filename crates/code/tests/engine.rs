@@ -74,6 +74,7 @@ fn lexicon() -> Lexicon {
         vec![pattern(vec![], vec![word("WITH", true), PElem::Target { gap: true }], "043")],
     );
     verb(&mut lex, &["ACCUSE", "ACCUSED"], "112", vec![]);
+    verb(&mut lex, &["HOST", "HOSTED"], ":075", vec![]);
     lex.finish();
     lex
 }
@@ -115,6 +116,14 @@ fn pattern_with_prepositional_target() {
     for options in [Options::tabari(), Options::petrarch()] {
         let v = code_with(&options, "Putin met with Kiev officials on Friday.");
         assert_eq!(triples(&v), [t("RUSGOV", "UKR", "043")], "{:?}", options.dialect);
+    }
+}
+
+#[test]
+fn paired_code_with_an_empty_side_gives_only_the_other_direction() {
+    for options in [Options::tabari(), Options::petrarch()] {
+        let v = code_with(&options, "France hosted Ukraine on Monday.");
+        assert_eq!(triples(&v), [t("UKR", "FRA", "075")], "{:?} {v:?}", options.dialect);
     }
 }
 
