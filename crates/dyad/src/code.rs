@@ -119,8 +119,7 @@ pub fn run(args: CodeArgs) -> anyhow::Result<i32> {
         eprintln!("warning: ... {} dictionary entries skipped in all", engine.lex.skipped.len());
     }
     if args.events_only {
-        engine.emit.actors = false;
-        engine.emit.skips = false;
+        engine.emit = dyad_code::document::Emit::events_only();
     }
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
