@@ -20,7 +20,8 @@ use crate::words::Words;
 /// Which records to write besides events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Emit {
-    /// One `actor` record per coded actor mention in sentences with events.
+    /// One `actor` record per coded actor mention in sentences with events
+    /// (in every coded sentence when the stages run).
     pub actors: bool,
     /// One `skip` record per sentence rejected with a reason (too long,
     /// another language, discarded, too complex).
@@ -144,7 +145,9 @@ impl DocCoder<'_> {
                                 }
                                 out.push(Output::Event(Box::new(rec)));
                             }
-                            if self.emit.actors && !events.is_empty() {
+                            // Actor mentions of every coded sentence, with or without events
+                            // (speakers, places' actors), when the stages run.
+                            if self.emit.actors && (!events.is_empty() || self.stages.is_some()) {
                                 self.actors(&ctx, out);
                             }
                         }
@@ -162,7 +165,7 @@ impl DocCoder<'_> {
                     tokens: seg.tokens.get(sent.tokens()).unwrap_or(&[]),
                     coded: coded.then_some((&cs.words, &cs.parse)),
                 };
-                stages.sentence(st, self.lex, text, doc.date, &view, out);
+                stages.sentence(st, self.lex, self.emit, doc, &view, out);
             }
         }
         if let Some(st) = self.stages {

@@ -38,8 +38,8 @@ use crate::places::{DocPlaces, LocationChoice, NameKind, NameSpan, PlaceFinder, 
 use crate::positions::{EventIn, Holder, Issues, Position, PositionFinder, QuoteIn, Source};
 use crate::quotes::{attach_speakers, Quote, QuoteFinder};
 use crate::record::{
-    record_id, CueRecord, DateRecord, DateSource, Output, PlaceRecord, PositionRecord, QuoteRecord,
-    SpeakerRecord, StageProvenance, TextInfo, TimeRef, Words as WordsRecord, DYAD_VERSION,
+    record_id, ActorRecord, CueRecord, DateRecord, DateSource, Entity, Output, PlaceRecord, PositionRecord,
+    QuoteRecord, SpeakerRecord, StageProvenance, TextInfo, TimeRef, Words as WordsRecord, DYAD_VERSION,
 };
 use crate::shallow::{Parse, Reference, NONE};
 use crate::words::Words;
@@ -74,7 +74,10 @@ impl Stages {
 struct Mention {
     span: Span,
     code: String,
+    /// For a pronoun: the words of the antecedent in its sentence.
     refers: Option<Span>,
+    /// For a pronoun: the antecedent carried from the previous sentence.
+    forward: Option<String>,
 }
 
 /// An event record of the document with what the stages found for it.
@@ -82,6 +85,8 @@ struct Mention {
 struct EventAt {
     /// Index in the output.
     out: usize,
+    /// The verb (or event noun).
+    verb: Span,
     choice: LocationChoice,
 }
 
@@ -216,19 +221,20 @@ impl StageScratch {
             match sp.reference {
                 None => {
                     let Some(code) = actor_code(lex, sp.root, date) else { continue };
-                    self.mentions.push(Mention { span, code: code.to_string(), refers: None });
+                    self.mentions.push(Mention { span, code: code.to_string(), refers: None, forward: None });
                 }
                 Some(Reference::Word(k)) => {
                     let Some(&m) = p.member.get(k as usize).filter(|&&m| m != NONE) else { continue };
                     let Some(target) = p.spans.get(m as usize) else { continue };
                     let Some(code) = actor_code(lex, target.root, date) else { continue };
                     let refers = span_of(&target.words);
-                    self.mentions.push(Mention { span, code: code.to_string(), refers });
+                    self.mentions.push(Mention { span, code: code.to_string(), refers, forward: None });
                 }
                 Some(Reference::Forward) => {
                     let Some(root) = p.forward.root else { continue };
                     let Some(code) = actor_code(lex, root, date) else { continue };
-                    self.mentions.push(Mention { span, code: code.to_string(), refers: None });
+                    let forward = Some(p.forward.text.clone());
+                    self.mentions.push(Mention { span, code: code.to_string(), refers: None, forward });
                 }
             }
         }
@@ -241,14 +247,43 @@ impl StageScratch {
         &mut self,
         st: &Stages,
         lex: &Lexicon,
-        text: &str,
-        date: Option<Date>,
+        emit: Emit,
+        doc: &Document,
         v: &SentenceView<'_>,
-        out: &mut [Output],
+        out: &mut Vec<Output>,
     ) {
+        let (text, date) = (doc.text.as_str(), doc.date);
         let first_mention = self.mentions.len();
         if let Some((words, parse)) = v.coded {
             self.collect_mentions(lex, date, words, parse);
+        }
+        // Pronouns the coder resolved ("he" → Rutte) are actor mentions too.
+        if emit.actors {
+            for m in
+                self.mentions[first_mention..].iter().filter(|m| m.refers.is_some() || m.forward.is_some())
+            {
+                let (start, end) = (m.span.start, m.span.end);
+                out.push(Output::Actor(ActorRecord {
+                    kind: "actor",
+                    id: record_id(
+                        "ac",
+                        &[&doc.id, &v.index.to_string(), &start.to_string(), &end.to_string(), &m.code],
+                    ),
+                    doc_id: doc.id.clone(),
+                    date: date.map(iso),
+                    entity: Entity {
+                        code: m.code.clone(),
+                        sector: None,
+                        entity_text: m.span.of(text).to_string(),
+                        start,
+                        end,
+                        refers_to: m.refers.map(|r| r.of(text).to_string()).or_else(|| m.forward.clone()),
+                        entries: Vec::new(),
+                    },
+                    text_info: TextInfo { sequence: v.index, start: v.span.start, end: v.span.end },
+                    dyad_version: DYAD_VERSION,
+                }));
+            }
         }
         // Time expressions.
         let first_time = self.times.len();
@@ -267,7 +302,7 @@ impl StageScratch {
             self.spans.extend(v.tokens.iter().map(|t| t.span));
             self.names.clear();
             for m in &self.mentions[first_mention..] {
-                if m.refers.is_some() {
+                if m.refers.is_some() || m.forward.is_some() {
                     continue;
                 }
                 let r = token_range(v.tokens, m.span);
@@ -290,14 +325,14 @@ impl StageScratch {
             for &(k, verb) in &self.pending {
                 let r = token_range(v.tokens, verb);
                 let choice = st.places.event_location(&sent, &self.places, r);
-                self.events.push(EventAt { out: k, choice });
+                self.events.push(EventAt { out: k, verb, choice });
             }
             words.clear();
             self.words = words.into_iter().map(|_| "").collect();
         } else {
-            for &(k, _) in &self.pending {
+            for &(k, verb) in &self.pending {
                 let reason = "no place in the sentence".to_string();
-                self.events.push(EventAt { out: k, choice: LocationChoice { mention: None, reason } });
+                self.events.push(EventAt { out: k, verb, choice: LocationChoice { mention: None, reason } });
             }
         }
         // Each event's date: its clause's time expression, else the document's.
@@ -443,12 +478,35 @@ impl StageScratch {
         // Quotes, across sentences.
         let mut quote_ids: Vec<String> = Vec::new();
         let mut quote_speaker: Vec<Option<usize>> = Vec::new();
+        let mut pronoun_actors: Vec<u32> = Vec::new();
         if emit.quotes || emit.positions {
             self.quote_buf.clear();
             self.quotes.find(text, &seg.sentences, &mut self.quote_buf);
             self.mention_spans.clear();
             self.mention_spans.extend(self.mentions.iter().map(|m| m.span));
             attach_speakers(&self.quote_buf, &self.mention_spans, &mut self.attached);
+            // A speaker no mention covers ("Rutte said" where only "Mark
+            // Rutte" is in the dictionaries, or a pronoun whose antecedent
+            // is such a name): the nearest mention before it ending in the
+            // same word, else the first one after it.
+            for (q, a) in self.quote_buf.iter().zip(self.attached.iter_mut()) {
+                if a.is_some() {
+                    continue;
+                }
+                let Some(s) = q.resolved_speaker().filter(|s| !s.pronoun) else { continue };
+                let Some(last) = last_word(&s.text) else { continue };
+                if last.chars().next().is_none_or(|c| !c.is_uppercase()) {
+                    continue;
+                }
+                let same = |m: &Mention| {
+                    m.refers.is_none()
+                        && m.forward.is_none()
+                        && last_word(m.span.of(text)).is_some_and(|w| w.eq_ignore_ascii_case(last))
+                };
+                let before = self.mentions.iter().rposition(|m| m.span.end <= s.span.start && same(m));
+                *a = before
+                    .or_else(|| self.mentions.iter().position(|m| m.span.start >= s.span.end && same(m)));
+            }
             for (q, a) in self.quote_buf.iter().zip(&self.attached) {
                 let kind = match q.kind {
                     crate::quotes::QuoteKind::Direct => "direct",
@@ -463,6 +521,45 @@ impl StageScratch {
                     continue;
                 }
                 let mention = a.and_then(|k| self.mentions.get(k));
+                // A pronoun speaker linked through its antecedent is an actor mention too.
+                if let (true, Some(s), Some(m)) = (emit.actors, q.speaker.as_ref(), mention) {
+                    let covered = self
+                        .mentions
+                        .iter()
+                        .any(|x| x.span.start <= s.span.start && s.span.end <= x.span.end);
+                    let pushed = pronoun_actors.contains(&s.span.start);
+                    if s.pronoun && !covered && !pushed {
+                        pronoun_actors.push(s.span.start);
+                        let info = sentence_of(seg, s.span.start);
+                        let refers = q.antecedent.as_ref().map(|a| a.text.clone());
+                        out.push(Output::Actor(ActorRecord {
+                            kind: "actor",
+                            id: record_id(
+                                "ac",
+                                &[
+                                    &doc.id,
+                                    &info.sequence.to_string(),
+                                    &s.span.start.to_string(),
+                                    &s.span.end.to_string(),
+                                    &m.code,
+                                ],
+                            ),
+                            doc_id: doc.id.clone(),
+                            date: date.map(iso),
+                            entity: Entity {
+                                code: m.code.clone(),
+                                sector: None,
+                                entity_text: s.text.clone(),
+                                start: s.span.start,
+                                end: s.span.end,
+                                refers_to: refers,
+                                entries: Vec::new(),
+                            },
+                            text_info: info,
+                            dyad_version: DYAD_VERSION,
+                        }));
+                    }
+                }
                 let speaker = q.speaker.as_ref().map(|s| {
                     let refers = mention
                         .map(|m| m.refers.unwrap_or(m.span))
@@ -534,20 +631,9 @@ impl StageScratch {
                 .positions
                 .get_or_insert_with(|| PositionFinder::new(st.issues.clone(), st.gazetteer.clone()));
             let mut ev_in: Vec<EventIn<'_>> = Vec::new();
-            for o in &out[first_out..] {
-                let Output::Event(e) = o else { continue };
+            for at in &self.events {
+                let Some(Output::Event(e)) = out.get(at.out) else { continue };
                 let Some(src) = e.actor.first() else { continue };
-                let trigger = e
-                    .provenance
-                    .trigger
-                    .iter()
-                    .fold(None, |acc: Option<Span>, &[a, b]| {
-                        Some(acc.map_or(Span { start: a, end: b }, |s| Span {
-                            start: s.start.min(a),
-                            end: s.end.max(b),
-                        }))
-                    })
-                    .unwrap_or(Span { start: e.text_info.start, end: e.text_info.start });
                 ev_in.push(EventIn {
                     id: &e.id,
                     source: Holder { code: &src.code, text: &src.entity_text },
@@ -555,7 +641,7 @@ impl StageScratch {
                     cameo: &e.cameo,
                     plover: e.event.first().map_or("", String::as_str),
                     sentence: Span { start: e.text_info.start, end: e.text_info.end },
-                    trigger,
+                    trigger: at.verb,
                     complement: None,
                     date: e.date.as_deref().and_then(|d| d.parse().ok()),
                 });
@@ -614,6 +700,14 @@ impl StageScratch {
             }
         }
     }
+}
+
+/// The last word of a name, without a possessive.
+fn last_word(s: &str) -> Option<&str> {
+    let w = s.split(|c: char| c.is_whitespace()).rfind(|w| !w.is_empty())?;
+    let w = w.trim_end_matches("’s").trim_end_matches("'s");
+    let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+    (!w.is_empty()).then_some(w)
 }
 
 /// The id of a `date` record.
