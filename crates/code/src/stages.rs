@@ -291,9 +291,13 @@ impl StageScratch {
         for _ in first_time..self.times.len() {
             self.time_sentence.push(v.index);
         }
-        // Places: only sentences with a capital letter after their first byte can name one.
-        let sentence = text.get(v.span.start as usize..v.span.end as usize).unwrap_or("");
-        let may_name = sentence.bytes().skip(1).any(|b| b.is_ascii_uppercase()) || !sentence.is_ascii();
+        // Places: only a sentence with a capitalised word after its first
+        // (other than "I"), or one in capitals or beyond ASCII, can name one.
+        let may_name =
+            v.tokens.iter().skip(1).any(|t| {
+                let w = t.text(text);
+                w.as_bytes().first().is_some_and(|b| b.is_ascii_uppercase() || !b.is_ascii()) && w != "I"
+            }) || v.tokens.first().is_some_and(|t| t.text(text).bytes().all(|b| b.is_ascii_uppercase()));
         if may_name && !v.tokens.is_empty() {
             let mut words: Vec<&str> = std::mem::take(&mut self.words).into_iter().map(|_| "").collect();
             words.clear();

@@ -54,6 +54,10 @@ enum Command {
         /// Least time to measure, in seconds.
         #[arg(long, default_value_t = 3.0)]
         seconds: f64,
+        /// With `--code`: events and actors only, without the quote, date,
+        /// place and position stages (to measure what they cost).
+        #[arg(long)]
+        no_stages: bool,
     },
     /// Evaluate: validation suites and gold records.
     Eval {
@@ -82,8 +86,8 @@ fn main() -> anyhow::Result<()> {
             code::run(code::CodeArgs { inputs, dict, date, events_only })?
         }
         Command::Eval { command } => eval_suite::run(command)?,
-        Command::Bench { file, code: true, dict, seconds, .. } => {
-            bench::run(bench::BenchArgs { code: true, text: file, dict, seconds })?
+        Command::Bench { file, code: true, dict, seconds, no_stages, .. } => {
+            bench::run(bench::BenchArgs { code: true, text: file, dict, seconds, no_stages })?
         }
         Command::Bench { file, code: false, models, seconds, .. } => {
             let text = file.unwrap_or_else(bench::default_text);
