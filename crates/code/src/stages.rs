@@ -661,6 +661,42 @@ impl StageScratch {
                     date: None,
                 });
             }
+            // A sentence whose subject is an actor ("Germany voted against
+            // the tariffs", "Hungary abstained") is read like that actor's
+            // reported speech: the stance cues after the subject, whose own
+            // subject must be that actor, give its stance even where the
+            // coder codes no event (no target).
+            let mut narrative: Vec<(usize, [Span; 1])> = Vec::new();
+            let mut last_sentence = u32::MAX;
+            for (k, m) in self.mentions.iter().enumerate() {
+                let info = sentence_of(seg, m.span.start);
+                if info.sequence == last_sentence {
+                    continue;
+                }
+                last_sentence = info.sequence;
+                let lead = text.get(info.start as usize..m.span.start as usize).unwrap_or("");
+                if lead.len() > 24 || lead.contains(['“', '"', '‘']) {
+                    continue;
+                }
+                // Questions hold no stance ("asked if Trump intended to offer ...").
+                let rest = text.get(m.span.end as usize..info.end as usize).unwrap_or("");
+                if rest.contains('?')
+                    || rest.split(|c: char| !c.is_alphabetic()).any(|w| w == "if" || w == "whether")
+                {
+                    continue;
+                }
+                narrative.push((k, [Span { start: m.span.end, end: info.end.max(m.span.end) }]));
+            }
+            for (k, part) in &narrative {
+                let m = &self.mentions[*k];
+                let words = m.refers.unwrap_or(m.span).of(text);
+                q_in.push(QuoteIn {
+                    id: "",
+                    speaker: Holder { code: &m.code, text: words },
+                    parts: part,
+                    date: None,
+                });
+            }
             finder.derive(text, &seg.sentences, date, &ev_in, &q_in, &mut self.position_buf);
             drop(ev_in);
             drop(q_in);
@@ -671,7 +707,8 @@ impl StageScratch {
                     .find(|e| e.stance == p.stance)
                     .or(p.evidence.first())
                     .map_or(Span::default(), |e| e.span);
-                let mut evidence_ids: Vec<String> = p.evidence.iter().filter_map(|e| e.id.clone()).collect();
+                let mut evidence_ids: Vec<String> =
+                    p.evidence.iter().filter_map(|e| e.id.clone()).filter(|id| !id.is_empty()).collect();
                 evidence_ids.dedup();
                 let rules: Vec<String> = p
                     .evidence
