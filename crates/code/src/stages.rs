@@ -106,6 +106,8 @@ pub struct StageScratch {
     places: DocPlaces,
     mentions: Vec<Mention>,
     mention_spans: Vec<Span>,
+    /// "he", "she" the coder left unresolved (no antecedent in their sentence).
+    pronouns: Vec<Span>,
     events: Vec<EventAt>,
     /// Events of the current sentence: output index and verb span, filled by the document coder.
     pub(crate) pending: Vec<(usize, Span)>,
@@ -205,6 +207,7 @@ impl StageScratch {
         self.dated.clear();
         self.places.clear();
         self.mentions.clear();
+        self.pronouns.clear();
         self.events.clear();
         self.pending.clear();
     }
@@ -216,6 +219,13 @@ impl StageScratch {
             let b = words.words.get(*ws.iter().max()? as usize)?;
             Some(Span { start: a.start, end: b.end })
         };
+        for sp in p.spans.iter().filter(|s| s.active && s.pronoun && matches!(s.class, Class::Pronoun(_))) {
+            let Some(span) = span_of(&sp.words) else { continue };
+            let w = words.words.get(sp.head as usize).map_or("", |w| w.text.as_str());
+            if matches!(w, "HE" | "SHE") {
+                self.pronouns.push(span);
+            }
+        }
         for sp in p.spans.iter().filter(|s| s.active && s.class == Class::Actor) {
             let Some(span) = span_of(&sp.words) else { continue };
             match sp.reference {
@@ -625,6 +635,55 @@ impl StageScratch {
                     },
                     dyad_version: DYAD_VERSION,
                 })));
+            }
+        }
+        // "he"/"she" the coder left unresolved continue the latest attributed
+        // speaker before them ("He also mentioned ... However, he dismissed").
+        if emit.actors {
+            for &pr in &self.pronouns {
+                if pronoun_actors.contains(&pr.start) {
+                    continue;
+                }
+                let latest = self
+                    .quote_buf
+                    .iter()
+                    .zip(&quote_speaker)
+                    .filter(|(q, a)| a.is_some() && q.span.start < pr.start)
+                    .max_by_key(|(q, _)| q.span.start);
+                let Some((q, Some(k))) = latest else { continue };
+                let Some(m) = self.mentions.get(*k) else { continue };
+                let refers = q
+                    .resolved_speaker()
+                    .filter(|s| !s.pronoun)
+                    .map(|s| s.text.clone())
+                    .or_else(|| Some(m.refers.unwrap_or(m.span).of(text).to_string()));
+                let info = sentence_of(seg, pr.start);
+                out.push(Output::Actor(ActorRecord {
+                    kind: "actor",
+                    id: record_id(
+                        "ac",
+                        &[
+                            &doc.id,
+                            &info.sequence.to_string(),
+                            &pr.start.to_string(),
+                            &pr.end.to_string(),
+                            &m.code,
+                        ],
+                    ),
+                    doc_id: doc.id.clone(),
+                    date: date.map(iso),
+                    entity: Entity {
+                        code: m.code.clone(),
+                        sector: None,
+                        entity_text: pr.of(text).to_string(),
+                        start: pr.start,
+                        end: pr.end,
+                        refers_to: refers,
+                        entries: vec!["the latest attributed speaker".to_string()],
+                    },
+                    text_info: info,
+                    dyad_version: DYAD_VERSION,
+                }));
             }
         }
         // Positions, from the events and the attributed quotes.

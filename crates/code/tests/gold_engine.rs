@@ -86,14 +86,13 @@ fn seed_article_through_the_engine() {
     print!("{}", s.listing());
     print!("{}", s.table());
     let sec = |n: &str| s.section(n).expect("section").clone();
-    for name in ["events", "quotes", "dates", "places", "event_locations", "positions"] {
+    for name in ["events", "actors", "quotes", "dates", "places", "event_locations", "positions"] {
         let x = sec(name);
         assert_eq!(x.found, x.expected, "seed {name}: {}/{}", x.found, x.expected);
     }
     assert!(sec("events").false_positives.len() <= 2, "seed: more than 2 false events");
-    // 10 of the 11 gold actors ("he" in "However, he dismissed ..." is not
-    // resolved: the coder does not carry actors across sentences by default).
-    assert!(sec("actors").found >= 10, "seed actors: {}/{}", sec("actors").found, sec("actors").expected);
+    let actors = sec("actors");
+    assert_eq!(actors.found, actors.expected, "seed actors: {}/{}", actors.found, actors.expected);
     // Every record kind is there, with provenance.
     for kind in ["event", "actor", "quote", "date", "place", "position"] {
         let n = out
