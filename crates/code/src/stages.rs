@@ -726,25 +726,39 @@ impl StageScratch {
             // subject must be that actor, give its stance even where the
             // coder codes no event (no target).
             let mut narrative: Vec<(usize, [Span; 1])> = Vec::new();
-            let mut last_sentence = u32::MAX;
+            let mut last_clause = u32::MAX;
             for (k, m) in self.mentions.iter().enumerate() {
                 let info = sentence_of(seg, m.span.start);
-                if info.sequence == last_sentence {
+                let before = text.get(info.start as usize..m.span.start as usize).unwrap_or("");
+                // The clause the mention opens: from the sentence start or the last
+                // ", but" / ", while" / ", whereas" / ";" before it.
+                let clause_start = CLAUSE_OPENERS
+                    .iter()
+                    .filter_map(|o| before.rfind(o).map(|i| i + o.len()))
+                    .max()
+                    .unwrap_or(0);
+                let at = info.start + clause_start as u32;
+                if at == last_clause {
                     continue;
                 }
-                last_sentence = info.sequence;
-                let lead = text.get(info.start as usize..m.span.start as usize).unwrap_or("");
-                if lead.len() > 24 || lead.contains(['“', '"', '‘']) {
+                let lead = &before[clause_start..];
+                if lead.len() > 24 || lead.contains(['“', '"', '‘', ',']) {
                     continue;
                 }
-                // Questions hold no stance ("asked if Trump intended to offer ...").
+                last_clause = at;
                 let rest = text.get(m.span.end as usize..info.end as usize).unwrap_or("");
+                // Questions hold no stance ("asked if Trump intended to offer ...").
                 if rest.contains('?')
                     || rest.split(|c: char| !c.is_alphabetic()).any(|w| w == "if" || w == "whether")
                 {
                     continue;
                 }
-                narrative.push((k, [Span { start: m.span.end, end: info.end.max(m.span.end) }]));
+                let end = CLAUSE_OPENERS
+                    .iter()
+                    .filter_map(|o| rest.find(o))
+                    .min()
+                    .map_or(info.end.max(m.span.end), |i| m.span.end + i as u32);
+                narrative.push((k, [Span { start: m.span.end, end }]));
             }
             for (k, part) in &narrative {
                 let m = &self.mentions[*k];
@@ -801,6 +815,9 @@ impl StageScratch {
         }
     }
 }
+
+/// What opens a new clause with its own subject inside a sentence.
+const CLAUSE_OPENERS: [&str; 4] = [", but ", ", while ", ", whereas ", "; "];
 
 /// The last word of a name, without a possessive.
 fn last_word(s: &str) -> Option<&str> {
