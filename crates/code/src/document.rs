@@ -14,21 +14,38 @@ use crate::record::{
     TextInfo, DYAD_VERSION,
 };
 use crate::shallow::{Parse, NONE};
+use crate::stages::{SentenceView, StageScratch, Stages};
 use crate::words::Words;
 
 /// Which records to write besides events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Emit {
-    /// One `actor` record per coded actor mention in sentences with events.
+    /// One `actor` record per coded actor mention in sentences with events
+    /// (in every coded sentence when the stages run).
     pub actors: bool,
     /// One `skip` record per sentence rejected with a reason (too long,
     /// another language, discarded, too complex).
     pub skips: bool,
+    /// `quote` records (quotes with their speakers).
+    pub quotes: bool,
+    /// `date` records (time expressions).
+    pub dates: bool,
+    /// `place` records (places named in the text).
+    pub places: bool,
+    /// `position` records (actors' stances on issues).
+    pub positions: bool,
 }
 
 impl Default for Emit {
     fn default() -> Emit {
-        Emit { actors: true, skips: true }
+        Emit { actors: true, skips: true, quotes: true, dates: true, places: true, positions: true }
+    }
+}
+
+impl Emit {
+    /// Event records only (events still get their dates and locations).
+    pub fn events_only() -> Emit {
+        Emit { actors: false, skips: false, quotes: false, dates: false, places: false, positions: false }
     }
 }
 
@@ -44,6 +61,9 @@ pub struct DocCoder<'a> {
     /// Tells verbs from nouns under the news rules; without it the shallow
     /// rules alone decide.
     pub tagger: Option<&'a dyad_nlp::tagger::Tagger>,
+    /// Quotes, dates, places and positions ([`crate::stages`]); without
+    /// them only events (dated by the publication date) and actors.
+    pub stages: Option<&'a Stages>,
 }
 
 /// Per-thread buffers for [`DocCoder::code`].
@@ -51,6 +71,7 @@ pub struct DocCoder<'a> {
 pub struct DocScratch {
     pub seg: Segmented,
     pub coder: Scratch,
+    pub stages: StageScratch,
 }
 
 fn iso(d: Date) -> String {
@@ -79,8 +100,10 @@ impl DocCoder<'_> {
             tagger: self.tagger,
             ..Coder::new(self.lex, self.options)
         };
-        let sentences = s.seg.sentences.clone();
-        for (seq, sent) in sentences.iter().enumerate() {
+        let first_out = out.len();
+        s.stages.begin();
+        let DocScratch { seg, coder: cs, stages } = s;
+        for (seq, sent) in seg.sentences.iter().enumerate() {
             let (start, end) = (sent.span.start as usize, sent.span.end as usize);
             let info = TextInfo { sequence: seq as u32, start: sent.span.start, end: sent.span.end };
             let skip = |reason: String, out: &mut Vec<Output>| {
@@ -98,30 +121,55 @@ impl DocCoder<'_> {
             if sentence.trim().is_empty() {
                 continue;
             }
+            let mut coded = false;
             if !looks_english(sentence) {
                 skip("not_english".into(), out);
-                continue;
-            }
-            let verdict = coder.code(text, start, end, doc.date, seq > 0, &mut s.coder);
-            if s.coder.words.truncated > 0 || s.coder.words.words.len() > MAX_SENTENCE_WORDS {
-                skip(format!("too_long: more than {MAX_SENTENCE_WORDS} words"), out);
-                continue;
-            }
-            match verdict {
-                Verdict::Events(events) => {
-                    let ctx = SentenceCtx { doc, text, info, words: &s.coder.words, parse: &s.coder.parse };
-                    for e in &events {
-                        out.push(Output::Event(Box::new(self.event(&ctx, e))));
-                    }
-                    if self.emit.actors && !events.is_empty() {
-                        self.actors(&ctx, out);
+            } else {
+                let verdict = coder.code(text, start, end, doc.date, seq > 0, cs);
+                if cs.words.truncated > 0 || cs.words.words.len() > MAX_SENTENCE_WORDS {
+                    skip(format!("too_long: more than {MAX_SENTENCE_WORDS} words"), out);
+                } else {
+                    coded = matches!(verdict, Verdict::Events(_) | Verdict::Complex(_));
+                    match verdict {
+                        Verdict::Events(events) => {
+                            let ctx = SentenceCtx { doc, text, info, words: &cs.words, parse: &cs.parse };
+                            for e in &events {
+                                let rec = self.event(&ctx, e);
+                                if self.stages.is_some() {
+                                    let w = cs.words.words.get(e.verb as usize);
+                                    let verb = w.map_or(
+                                        dyad_text::Span { start: info.start, end: info.start },
+                                        |w| dyad_text::Span { start: w.start, end: w.end },
+                                    );
+                                    stages.pending.push((out.len(), verb));
+                                }
+                                out.push(Output::Event(Box::new(rec)));
+                            }
+                            // Actor mentions of every coded sentence, with or without events
+                            // (speakers, places' actors), when the stages run.
+                            if self.emit.actors && (!events.is_empty() || self.stages.is_some()) {
+                                self.actors(&ctx, out);
+                            }
+                        }
+                        Verdict::TooShort { .. } => {}
+                        Verdict::Complex(why) => skip(format!("complex: {why}"), out),
+                        Verdict::Discard { reason, .. } => skip(format!("discard: {reason}"), out),
+                        Verdict::Error(why) => skip(why, out),
                     }
                 }
-                Verdict::TooShort { .. } => {}
-                Verdict::Complex(why) => skip(format!("complex: {why}"), out),
-                Verdict::Discard { reason, .. } => skip(format!("discard: {reason}"), out),
-                Verdict::Error(why) => skip(why, out),
             }
+            if let Some(st) = self.stages {
+                let view = SentenceView {
+                    index: seq as u32,
+                    span: sent.span,
+                    tokens: seg.tokens.get(sent.tokens()).unwrap_or(&[]),
+                    coded: coded.then_some((&cs.words, &cs.parse)),
+                };
+                stages.sentence(st, self.lex, self.emit, doc, &view, out);
+            }
+        }
+        if let Some(st) = self.stages {
+            stages.finish(st, self.emit, doc, seg, first_out, out);
         }
     }
 
@@ -159,6 +207,8 @@ impl DocCoder<'_> {
                 .unwrap_or_default(),
             trigger,
             notes: e.notes.iter().map(|n| n.to_string()).collect(),
+            time: None,
+            location: None,
         };
         let word_level = e.nominal.is_some();
         let actor = self.entity(c, &e.source, &e.source_hit, word_level);

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::lexicon::Lexicon;
 use crate::options::Options;
 use crate::record::Output;
+use crate::stages::Stages;
 
 /// Everything needed to code documents; shareable between threads.
 pub struct Engine {
@@ -24,6 +25,8 @@ pub struct Engine {
     pub warnings: usize,
     /// The part-of-speech tagger (`models/tagger.bin`), when found.
     pub tagger: Option<dyad_nlp::tagger::Tagger>,
+    /// Quotes, dates, places and positions; `None` codes events and actors only.
+    pub stages: Option<Stages>,
 }
 
 /// The model directory: `$DYAD_MODELS`, else `models/` in the current
@@ -73,6 +76,7 @@ impl Engine {
             Err(_) => None,
         };
         Ok(Engine {
+            stages: Some(Stages::embedded()?),
             tagger,
             lex,
             options: Options::default(),
@@ -91,6 +95,7 @@ impl Engine {
             ontology: &self.ontology,
             emit: self.emit,
             tagger: self.tagger.as_ref(),
+            stages: self.stages.as_ref(),
         };
         dc.code(doc, scratch, out);
     }

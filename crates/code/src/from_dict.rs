@@ -287,8 +287,12 @@ fn roles(a: &dyad_dict::Actor) -> Vec<Role> {
 
 pub fn build(set: &DictSet) -> Lexicon {
     let mut lex = Lexicon::new();
-    // Actors.
-    for a in &set.actors {
+    // Actors. Earlier roots win ties between phrases matching as much, and
+    // a later layer wins over an earlier one ("Mark Rutte" of the current
+    // office holders over Phoenix's "MARK RUTTE"), so later layers go first.
+    let mut order: Vec<usize> = (0..set.actors.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(set.layer(set.actors[i].loc)));
+    for a in order.iter().map(|&i| &set.actors[i]) {
         let dialect = set.dialect(a.loc);
         let id = lex.actors.len() as u32;
         lex.actors.push(ActorDef { roles: roles(a), origin: set.place(a.loc) });

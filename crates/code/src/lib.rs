@@ -30,6 +30,7 @@ pub mod positions;
 pub mod quotes;
 pub mod record;
 pub mod shallow;
+pub mod stages;
 pub mod suite;
 pub mod words;
 

@@ -1,5 +1,5 @@
 //! The records `dyad code` writes: one JSON object per line, each with a
-//! `type` (`event`, `actor`, `skip`). Field names follow the PLOVER manual's
+//! `type` (`event`, `actor`, `quote`, `date`, `place`, `position`, `skip`). Field names follow the PLOVER manual's
 //! "Data Fields" chapter (`id`, `date`, `actor`, `recipient`, `event`, `mode`,
 //! `context`, `quad_code`, `event_text`, `event_loc`, `text_info`); the CAMEO
 //! code, Goldstein score and provenance sit beside them. `docs/schema.md`
@@ -61,6 +61,28 @@ pub struct Provenance {
     /// `passive`, `compound`, `pronoun`, `default`, ...).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The time expression of the event's clause that dated it, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<TimeRef>,
+    /// Why the event has the location it has, or none (`governed by
+    /// traveled via to (no parse)`, `no place in the sentence`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+/// A time expression as an event's date provenance.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct TimeRef {
+    /// The `date` record's id.
+    pub id: String,
+    pub text: String,
+    pub start: u32,
+    pub end: u32,
+    /// ISO 8601 value (`2025-03-13`, `2025-03-10/2025-03-16`), `null` when unresolved.
+    pub value: Option<String>,
+    /// Why it is unresolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unresolved: Option<String>,
 }
 
 /// How the event's date was set.
@@ -71,6 +93,13 @@ pub enum DateSource {
     Publication,
     /// The publication date moved by a time phrase ("yesterday").
     Shifted,
+    /// The day named by a time expression of the event's own clause ("met
+    /// on Thursday").
+    Temporal,
+    /// The event's clause names a longer period ("this week", "in March"):
+    /// the date is the publication date when it lies in that period, else
+    /// the period's first day; `provenance.time` gives the period.
+    TemporalPeriod,
     /// The document has no date.
     None,
 }
@@ -131,12 +160,160 @@ pub struct SkipRecord {
     pub dyad_version: &'static str,
 }
 
+/// A speaker of a quote: the attribution's words, and the actor code when
+/// the coder found an actor there (or, for a pronoun, at its antecedent).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SpeakerRecord {
+    /// The words naming the speaker ("he", "Rutte", "the Russian leader").
+    pub text: String,
+    pub start: u32,
+    pub end: u32,
+    /// CAMEO code of the actor mention the speaker was attached to.
+    pub code: Option<String>,
+    /// The actor mention's words, when they differ from `text` (a pronoun's
+    /// antecedent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refers_to: Option<String>,
+    pub pronoun: bool,
+}
+
+/// Some words of the document with their byte offsets.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Words {
+    pub text: String,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// The reporting verb of a quote.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CueRecord {
+    pub text: String,
+    /// Its entry in the speech-cue list (`say` for "said").
+    pub lemma: String,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// Which rule or list entry produced a quote, date, place or position.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct StageProvenance {
+    /// The stage's list or rule (`quotes: data/speech-cues.txt: say`,
+    /// `gazetteer: geonameid 524901`).
+    pub rule: String,
+    /// More about how it was read (flags, reasons).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// A quotation with its speaker.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QuoteRecord {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    pub doc_id: String,
+    pub date: Option<String>,
+    /// The quoted words without the marks (parts joined by a space).
+    pub text: String,
+    /// `direct`, `partial` or `indirect`.
+    #[serde(rename = "kind")]
+    pub quote_kind: crate::quotes::QuoteKind,
+    /// From the first quoted byte to the last.
+    pub start: u32,
+    pub end: u32,
+    /// The stretches of quoted text (a split quote has several).
+    pub parts: Vec<[u32; 2]>,
+    pub speaker: Option<SpeakerRecord>,
+    /// Byte offsets of the attribution (speaker and reporting verb).
+    pub attribution: Option<[u32; 2]>,
+    pub cue: Option<CueRecord>,
+    /// The hearer or outlet ("told Bloomberg TV").
+    pub addressee: Option<Words>,
+    /// Sentence of the quote's first byte.
+    pub text_info: TextInfo,
+    pub provenance: StageProvenance,
+    pub dyad_version: &'static str,
+}
+
+/// A temporal expression placed on the calendar.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DateRecord {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    pub doc_id: String,
+    pub text: String,
+    pub start: u32,
+    pub end: u32,
+    /// ISO 8601: a day, month, year or `start/end`; `null` when unresolved.
+    pub value: Option<String>,
+    /// `day`, `week`, `month`, `year`, ... (`null` when unresolved).
+    pub granularity: Option<&'static str>,
+    /// Why the expression could not be placed (`no document date`,
+    /// `impossible date`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unresolved: Option<&'static str>,
+    /// The tense the value was read with.
+    pub tense: &'static str,
+    /// The document date it was resolved against.
+    pub anchor: Option<String>,
+    /// Ids of the events it dates.
+    pub events: Vec<String>,
+    pub text_info: TextInfo,
+    pub provenance: StageProvenance,
+    pub dyad_version: &'static str,
+}
+
+/// A place named in the text, resolved in the gazetteer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlaceRecord {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    pub doc_id: String,
+    /// The gazetteer's name of the place.
+    pub name: String,
+    /// First-level administrative division, when known.
+    pub admin1: Option<String>,
+    #[serde(flatten)]
+    pub location: crate::places::Location,
+    pub text_info: TextInfo,
+    pub provenance: StageProvenance,
+    pub dyad_version: &'static str,
+}
+
+/// An actor's stance on an issue.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PositionRecord {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    pub doc_id: String,
+    /// `actor` (code and text), `issue`, `stance`, `date`, `evidence`.
+    #[serde(flatten)]
+    pub position: crate::positions::Position,
+    /// Ids of the events and quotes the evidence came from.
+    pub evidence_ids: Vec<String>,
+    /// Byte offsets of the deciding evidence's issue words.
+    pub start: u32,
+    pub end: u32,
+    /// Sentence of the deciding evidence.
+    pub text_info: TextInfo,
+    pub provenance: StageProvenance,
+    pub dyad_version: &'static str,
+}
+
 /// Any record `dyad code` writes.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Output {
     Event(Box<EventRecord>),
     Actor(ActorRecord),
+    Quote(Box<QuoteRecord>),
+    Date(Box<DateRecord>),
+    Place(Box<PlaceRecord>),
+    Position(Box<PositionRecord>),
     Skip(SkipRecord),
 }
 

@@ -189,8 +189,14 @@ fn code_doc(text: &str) -> Vec<Output> {
     let lex = lexicon();
     let options = Options::default();
     let ontology = dyad_dict::ontology::Ontology::embedded().expect("ontology");
-    let dc =
-        DocCoder { lex: &lex, options: &options, ontology: &ontology, emit: Emit::default(), tagger: None };
+    let dc = DocCoder {
+        lex: &lex,
+        options: &options,
+        ontology: &ontology,
+        emit: Emit::default(),
+        tagger: None,
+        stages: None,
+    };
     let mut doc = dyad_text::Document::new("doc-1", text);
     doc.date = dyad_text::Date::new(2025, 3, 14);
     let mut out = Vec::new();
@@ -279,8 +285,14 @@ block ATTACK = 190
     assert!(lex.skipped.iter().all(|s| s.contains("t.verbs:")), "{:?}", lex.skipped);
     let options = Options::default();
     let ontology = dyad_dict::ontology::Ontology::embedded().expect("ontology");
-    let dc =
-        DocCoder { lex: &lex, options: &options, ontology: &ontology, emit: Emit::default(), tagger: None };
+    let dc = DocCoder {
+        lex: &lex,
+        options: &options,
+        ontology: &ontology,
+        emit: Emit::default(),
+        tagger: None,
+        stages: None,
+    };
     for text in ["Russia attacked Ukraine with rockets.", "Russia attacked Ukraine with tanks."] {
         let mut out = Vec::new();
         dc.code(&dyad_text::Document::new("d", text), &mut DocScratch::default(), &mut out);

@@ -15,6 +15,8 @@ pub struct BenchArgs {
     pub dict: Vec<PathBuf>,
     /// Least time to measure, in seconds.
     pub seconds: f64,
+    /// Events and actors only: without quotes, dates, places and positions.
+    pub no_stages: bool,
 }
 
 /// The UD English-EWT test set in `../shared`, if it is there.
@@ -73,7 +75,10 @@ pub fn run(args: BenchArgs) -> anyhow::Result<serde_json::Value> {
     }
     let t0 = Instant::now();
     let layers = crate::code::layers(&args.dict);
-    let engine = crate::code::Engine::load(&layers)?;
+    let mut engine = crate::code::Engine::load(&layers)?;
+    if args.no_stages {
+        engine.stages = None;
+    }
     let load = t0.elapsed().as_secs_f64();
     let mut scratch = dyad_code::document::DocScratch::default();
     let mut out = Vec::new();
@@ -108,6 +113,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<serde_json::Value> {
     );
     Ok(serde_json::json!({
         "bench": "code",
+        "stages": !args.no_stages,
         "text": path.display().to_string(),
         "sentences_per_second": rate.round(),
         "tokens_per_second": (tokens as f64 / secs).round(),

@@ -63,8 +63,7 @@ pub fn run(args: CodeArgs) -> anyhow::Result<i32> {
         eprintln!("warning: ... {} dictionary entries skipped in all", engine.lex.skipped.len());
     }
     if args.events_only {
-        engine.emit.actors = false;
-        engine.emit.skips = false;
+        engine.emit = dyad_code::document::Emit::events_only();
     }
     let engine = &engine;
     // Documents are coded a chunk at a time on all cores (rayon; each thread

@@ -52,36 +52,57 @@ fn suite(path: &Path, misses: bool) -> anyhow::Result<i32> {
 }
 
 fn gold(path: &Path, dict: &[PathBuf]) -> anyhow::Result<i32> {
-    use dyad_code::gold::{score_events, Gold, Produced};
-    use dyad_code::record::Output;
+    use dyad_code::gold::{score_document, Gold, Scores};
 
-    let gold = Gold::load(path)?;
-    let text_path = gold.text_path(path);
-    let text = std::fs::read_to_string(&text_path)
-        .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", text_path.display()))?;
-    let mut doc = dyad_text::Document::new(gold.document.id.clone(), text);
-    doc.date = gold.document.date.as_deref().and_then(|d| d.parse().ok());
+    let files: Vec<PathBuf> = if path.is_dir() {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| anyhow::anyhow!("{}: cannot read the directory: {e}", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.to_string_lossy().ends_with(".gold.json"))
+            .collect();
+        v.sort();
+        if v.is_empty() {
+            anyhow::bail!("{}: no *.gold.json files", path.display());
+        }
+        v
+    } else {
+        vec![path.to_path_buf()]
+    };
     let coder = crate::code::Engine::load(&crate::code::layers(dict))?;
-    let out = coder.code_one(&doc);
-    let produced: Vec<Produced> = out
-        .iter()
-        .filter_map(|o| match o {
-            Output::Event(e) => Some(Produced {
-                sentence: doc
-                    .text
-                    .get(e.text_info.start as usize..e.text_info.end as usize)
-                    .unwrap_or("")
-                    .to_string(),
-                source: e.actor.first().map(|a| a.code.clone()).unwrap_or_default(),
-                target: e.recipient.first().map(|a| a.code.clone()).unwrap_or_default(),
-                cameo: e.cameo.clone(),
-                plover: e.event.first().cloned(),
-            }),
-            _ => None,
-        })
-        .collect();
-    let report = score_events(&gold, &produced);
-    print!("{}", report.listing());
-    println!("{}", report.json(&path.display().to_string()));
-    Ok(0)
+    let mut total = Scores::default();
+    let mut failed = 0;
+    for f in &files {
+        let gold = match Gold::load(f) {
+            Ok(g) => g,
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        let text_path = gold.text_path(f);
+        let text = match std::fs::read_to_string(&text_path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {}: cannot read: {e}", text_path.display());
+                failed += 1;
+                continue;
+            }
+        };
+        let mut doc = dyad_text::Document::new(gold.document.id.clone(), text);
+        doc.date = gold.document.date.as_deref().and_then(|d| d.parse().ok());
+        let out = coder.code_one(&doc);
+        let scores = score_document(&gold, &doc.text, &out);
+        if files.len() > 1 {
+            for line in scores.listing().lines() {
+                println!("{}: {line}", gold.document.id);
+            }
+        } else {
+            print!("{}", scores.listing());
+        }
+        total.add(&scores);
+    }
+    print!("{}", total.table());
+    println!("{}", total.json(&path.display().to_string()));
+    Ok(if failed > 0 { 1 } else { 0 })
 }

@@ -56,6 +56,10 @@ enum Command {
         /// Least time to measure, in seconds.
         #[arg(long, default_value_t = 3.0)]
         seconds: f64,
+        /// With `--code`: events and actors only, without the quote, date,
+        /// place and position stages (to measure what they cost).
+        #[arg(long)]
+        no_stages: bool,
         /// Fail when a figure is below its floor in this file's `[speed]`
         /// section (e.g. `ratchet.toml`).
         #[arg(long)]
@@ -88,9 +92,9 @@ fn main() -> anyhow::Result<()> {
             code::run(code::CodeArgs { inputs, dict, date, events_only })?
         }
         Command::Eval { command } => eval_suite::run(command)?,
-        Command::Bench { file, code, dict, models, seconds, floor } => {
+        Command::Bench { file, code, dict, models, seconds, no_stages, floor } => {
             let figures = if code {
-                bench::run(bench::BenchArgs { code, text: file, dict, seconds })?
+                bench::run(bench::BenchArgs { code, text: file, dict, seconds, no_stages })?
             } else {
                 let text = file.unwrap_or_else(bench::default_text);
                 let models = models.unwrap_or_else(dyad_code::engine::models_dir);
