@@ -250,7 +250,7 @@ fn a_full_disk_stops_cleanly_and_the_same_ingest_finishes_the_job() {
     let d = Dir::new("full");
     let input = corpus(&d.path("c.jsonl"), 200);
     let db = d.path("s.db");
-    let out = dyad(&["ingest", s(&input), "--db", s(&db), "--batch", "8", "--max-db-bytes", "700000"]);
+    let out = dyad(&["ingest", s(&input), "--db", s(&db), "--batch", "8", "--max-db-bytes", "4000000"]);
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(err.contains("full") && err.contains("rolled back"), "{err}");
