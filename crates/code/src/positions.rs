@@ -1278,8 +1278,25 @@ impl PositionFinder {
             return;
         }
         let Some((mut stance, mut rule)) = base else { return };
+        // Else after the event's target when it follows the verb ("asked the
+        // UN Security Council on Thursday to restore sanctions on Iran").
+        let after_target = || {
+            let t = e.target?;
+            let rest = text.get(e.trigger.end as usize..e.sentence.end.max(e.trigger.end) as usize)?;
+            let r0 = rest.trim_start();
+            let r = ["the ", "a ", "an "].iter().find_map(|d| r0.strip_prefix(d)).unwrap_or(r0);
+            let r = if r0.starts_with(t.text) { r0 } else { r };
+            let skip = rest.len() - r.len();
+            if t.text.is_empty() || !r.starts_with(t.text) {
+                return None;
+            }
+            let from = e.trigger.end + (skip + t.text.len()) as u32;
+            Some(self.near_after(text, from, e.sentence.end.max(from)))
+        };
         let found = match self.first_mention_in(scope).filter(|m| m.span.start < start_limit).cloned() {
             Some(m) => Some(m),
+            None if e.complement.is_none() && after_target().is_some() => after_target()
+                .and_then(|(sc, lim)| self.first_mention_in(sc).filter(|m| m.span.start < lim).cloned()),
             // "voted against it": the issue named before.
             None if is_pronoun_object(scope.of(text)) => self.mention_before(scope.start).cloned(),
             None => None,
