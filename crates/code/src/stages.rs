@@ -105,6 +105,9 @@ pub struct StageScratch {
     position_buf: Vec<Position>,
     places: DocPlaces,
     mentions: Vec<Mention>,
+    /// Actor mentions inside comma clauses the coder set aside (", while
+    /// France backed them"): subjects for the positions' narrative reading only.
+    aside_mentions: Vec<Mention>,
     mention_spans: Vec<Span>,
     /// "he", "she" the coder left unresolved (no antecedent in their sentence).
     pronouns: Vec<Span>,
@@ -207,6 +210,7 @@ impl StageScratch {
         self.dated.clear();
         self.places.clear();
         self.mentions.clear();
+        self.aside_mentions.clear();
         self.pronouns.clear();
         self.events.clear();
         self.pending.clear();
@@ -225,6 +229,22 @@ impl StageScratch {
             if matches!(w, "HE" | "SHE") {
                 self.pronouns.push(span);
             }
+        }
+        // Actors the coder's comma clauses cancelled, when no active span
+        // shares a word with them.
+        for sp in p.spans.iter().filter(|s| !s.active && s.class == Class::Actor && s.reference.is_none()) {
+            let inside = |w: u32| p.subords.iter().any(|g| g.active && g.start < w && w <= g.end);
+            if !sp.words.iter().all(|&w| inside(w))
+                || p.spans.iter().any(|o| o.active && o.words.iter().any(|w| sp.words.contains(w)))
+            {
+                continue;
+            }
+            let Some(span) = span_of(&sp.words) else { continue };
+            let Some(code) = actor_code(lex, sp.root, date) else { continue };
+            if self.aside_mentions.last().is_some_and(|m| m.span.end > span.start) {
+                continue;
+            }
+            self.aside_mentions.push(Mention { span, code: code.to_string(), refers: None, forward: None });
         }
         for sp in p.spans.iter().filter(|s| s.active && s.class == Class::Actor) {
             let Some(span) = span_of(&sp.words) else { continue };
@@ -725,9 +745,11 @@ impl StageScratch {
             // reported speech: the stance cues after the subject, whose own
             // subject must be that actor, give its stance even where the
             // coder codes no event (no target).
-            let mut narrative: Vec<(usize, [Span; 1])> = Vec::new();
+            let mut narrative: Vec<(&Mention, [Span; 1])> = Vec::new();
             let mut last_clause = u32::MAX;
-            for (k, m) in self.mentions.iter().enumerate() {
+            let mut subjects: Vec<&Mention> = self.mentions.iter().chain(&self.aside_mentions).collect();
+            subjects.sort_by_key(|m| m.span.start);
+            for (k, &m) in subjects.iter().enumerate() {
                 let info = sentence_of(seg, m.span.start);
                 let before = text.get(info.start as usize..m.span.start as usize).unwrap_or("");
                 // The clause the mention opens: from the sentence start or the last
@@ -758,10 +780,26 @@ impl StageScratch {
                     .filter_map(|o| rest.find(o))
                     .min()
                     .map_or(info.end.max(m.span.end), |i| m.span.end + i as u32);
-                narrative.push((k, [Span { start: m.span.end, end }]));
+                // A compound subject ("Russia and China oppose ..."): every
+                // conjunct holds the stance, read after the last one.
+                let mut subj = vec![m];
+                let mut subj_end = m.span.end;
+                for &n in subjects.iter().skip(k + 1) {
+                    if n.span.start >= end || n.code == m.code {
+                        break;
+                    }
+                    let gap = text.get(subj_end as usize..n.span.start as usize).unwrap_or("x").trim();
+                    if !matches!(gap, "and" | "," | ", and") {
+                        break;
+                    }
+                    subj.push(n);
+                    subj_end = n.span.end;
+                }
+                for j in subj {
+                    narrative.push((j, [Span { start: subj_end, end }]));
+                }
             }
-            for (k, part) in &narrative {
-                let m = &self.mentions[*k];
+            for (m, part) in &narrative {
                 let words = m.refers.unwrap_or(m.span).of(text);
                 q_in.push(QuoteIn {
                     id: "",
