@@ -12,6 +12,10 @@ use super::issues::{tokens, PhraseSet, Val};
 use super::Stance;
 
 const FOR_VERBS: &[&str] = &[
+    "defend",
+    "defends",
+    "defended",
+    "defending",
     "support",
     "supports",
     "supported",

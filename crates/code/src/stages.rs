@@ -78,6 +78,11 @@ struct Mention {
     refers: Option<Span>,
     /// For a pronoun: the antecedent carried from the previous sentence.
     forward: Option<String>,
+    /// The end of the mention with an agent right after it ("Kenya’s
+    /// president"): where its clause's predicate starts.
+    np_end: u32,
+    /// The code with that agent ("KENGOV").
+    np_code: Option<String>,
 }
 
 /// An event record of the document with what the stages found for it.
@@ -230,6 +235,16 @@ impl StageScratch {
                 self.pronouns.push(span);
             }
         }
+        // An agent span starting right after an actor's words ("Kenya’s president").
+        let agent_end = |ws: &[u32]| -> Option<(u32, String)> {
+            let last = *ws.iter().max()?;
+            let ag = p.spans.iter().find(|a| {
+                a.active && a.class == Class::Agent && a.words.iter().min().is_some_and(|&m| m == last + 1)
+            })?;
+            let r = lex.roots.get(ag.root as usize)?;
+            let code = lex.agents.get(r.data as usize)?.written_code();
+            Some((words.words.get(*ag.words.iter().max()? as usize)?.end, code))
+        };
         // Actors the coder's comma clauses cancelled, when no active span
         // shares a word with them.
         for sp in p.spans.iter().filter(|s| !s.active && s.class == Class::Actor && s.reference.is_none()) {
@@ -244,27 +259,60 @@ impl StageScratch {
             if self.aside_mentions.last().is_some_and(|m| m.span.end > span.start) {
                 continue;
             }
-            self.aside_mentions.push(Mention { span, code: code.to_string(), refers: None, forward: None });
+            let (np_end, np_code) = agent_end(&sp.words)
+                .map_or((span.end, None), |(e, a)| (e, Some(crate::coder::composite(code, Some(&a)))));
+            self.aside_mentions.push(Mention {
+                span,
+                code: code.to_string(),
+                refers: None,
+                forward: None,
+                np_end,
+                np_code,
+            });
         }
         for sp in p.spans.iter().filter(|s| s.active && s.class == Class::Actor) {
             let Some(span) = span_of(&sp.words) else { continue };
             match sp.reference {
                 None => {
                     let Some(code) = actor_code(lex, sp.root, date) else { continue };
-                    self.mentions.push(Mention { span, code: code.to_string(), refers: None, forward: None });
+                    let (np_end, np_code) = agent_end(&sp.words).map_or((span.end, None), |(e, a)| {
+                        (e, Some(crate::coder::composite(code, Some(&a))))
+                    });
+                    self.mentions.push(Mention {
+                        span,
+                        code: code.to_string(),
+                        refers: None,
+                        forward: None,
+                        np_end,
+                        np_code,
+                    });
                 }
                 Some(Reference::Word(k)) => {
                     let Some(&m) = p.member.get(k as usize).filter(|&&m| m != NONE) else { continue };
                     let Some(target) = p.spans.get(m as usize) else { continue };
                     let Some(code) = actor_code(lex, target.root, date) else { continue };
                     let refers = span_of(&target.words);
-                    self.mentions.push(Mention { span, code: code.to_string(), refers, forward: None });
+                    self.mentions.push(Mention {
+                        span,
+                        code: code.to_string(),
+                        refers,
+                        forward: None,
+                        np_end: span.end,
+                        np_code: None,
+                    });
                 }
                 Some(Reference::Forward) => {
                     let Some(root) = p.forward.root else { continue };
                     let Some(code) = actor_code(lex, root, date) else { continue };
                     let forward = Some(p.forward.text.clone());
-                    self.mentions.push(Mention { span, code: code.to_string(), refers: None, forward });
+                    self.mentions.push(Mention {
+                        span,
+                        code: code.to_string(),
+                        refers: None,
+                        forward,
+                        np_end: span.end,
+                        np_code: None,
+                    });
                 }
             }
         }
@@ -768,7 +816,7 @@ impl StageScratch {
                     continue;
                 }
                 last_clause = at;
-                let rest = text.get(m.span.end as usize..info.end as usize).unwrap_or("");
+                let rest = text.get(m.np_end as usize..info.end as usize).unwrap_or("");
                 // Questions hold no stance ("asked if Trump intended to offer ...").
                 if rest.contains('?')
                     || rest.split(|c: char| !c.is_alphabetic()).any(|w| w == "if" || w == "whether")
@@ -779,11 +827,11 @@ impl StageScratch {
                     .iter()
                     .filter_map(|o| rest.find(o))
                     .min()
-                    .map_or(info.end.max(m.span.end), |i| m.span.end + i as u32);
+                    .map_or(info.end.max(m.np_end), |i| m.np_end + i as u32);
                 // A compound subject ("Russia and China oppose ..."): every
                 // conjunct holds the stance, read after the last one.
                 let mut subj = vec![m];
-                let mut subj_end = m.span.end;
+                let mut subj_end = m.np_end;
                 for &n in subjects.iter().skip(k + 1) {
                     if n.span.start >= end || n.code == m.code {
                         break;
@@ -793,7 +841,7 @@ impl StageScratch {
                         break;
                     }
                     subj.push(n);
-                    subj_end = n.span.end;
+                    subj_end = n.np_end;
                 }
                 for j in subj {
                     narrative.push((j, [Span { start: subj_end, end }]));
@@ -803,7 +851,7 @@ impl StageScratch {
                 let words = m.refers.unwrap_or(m.span).of(text);
                 q_in.push(QuoteIn {
                     id: "",
-                    speaker: Holder { code: &m.code, text: words },
+                    speaker: Holder { code: m.np_code.as_deref().unwrap_or(&m.code), text: words },
                     parts: part,
                     date: None,
                 });
