@@ -1327,6 +1327,13 @@ impl Run<'_, '_> {
             }
             k += 1;
         }
+        if self.c.options.news {
+            if let Some(t) = self.place_target(verb) {
+                self.target = Some(t);
+                self.regular_target = true;
+                return;
+            }
+        }
         if let Some(a) = null {
             self.target = Some(a);
             self.regular_target = true;
