@@ -1460,6 +1460,20 @@ impl PositionFinder {
         let mut buf = [0u8; 32];
         let mut i = 0;
         while i < toks.len() {
+            // Labelling: "called the new tariffs “economic bullying”" is what
+            // "the new tariffs are economic bullying" would be.
+            if matches!(
+                lower_word(text, &toks[i], &mut buf),
+                "called" | "calls" | "call" | "branded" | "brands" | "labelled" | "labeled" | "described"
+            ) {
+                if let Some((m, stance, rule)) = self.labelled(text, &toks, i, part) {
+                    if self.subject_is_speaker(text, &toks, i, q) {
+                        self.push_quote_found(text, q, &m, stance, rule, date, source);
+                        i = toks.iter().position(|t| t.start >= m.span.end).unwrap_or(toks.len()).max(i + 1);
+                        continue;
+                    }
+                }
+            }
             let hit = table.set.at(text, &toks, i).find_map(|(n, v)| match v {
                 Val::Head(c) => table.cues.get(c as usize).map(|cue| (n, *cue)),
                 _ => None,
@@ -1552,6 +1566,40 @@ impl PositionFinder {
             i += n;
         }
         self.toks = toks;
+    }
+
+    /// A labelling verb at `toks[i]` with the issue right after it and a
+    /// label after the issue that a predicate cue names ("called the
+    /// proposal a trap" as "the proposal is a trap").
+    fn labelled(
+        &self,
+        text: &str,
+        toks: &[Tok],
+        i: usize,
+        part: Span,
+    ) -> Option<(IssueMention, Stance, String)> {
+        let after = toks.get(i + 1)?.start;
+        let m = self.mentions.iter().find(|m| m.span.start == after && m.span.end <= part.end)?.clone();
+        let mut k = toks.iter().position(|t| t.start >= m.span.end)?;
+        let mut buf = [0u8; 32];
+        if toks.get(k).is_some_and(|t| lower_word(text, t, &mut buf) == "as") {
+            k += 1;
+        }
+        let mut label = String::from("is");
+        let mut n = 0;
+        while let Some(t) = toks.get(k + n).filter(|t| !is_break_tok(text, t)) {
+            if n == 4 {
+                break;
+            }
+            label.push(' ');
+            label.push_str(lower_word(text, t, &mut buf));
+            n += 1;
+            if let Some(st) = cues::predicate_stance(&label) {
+                let rule = format!("labelled \"{}\"", label.trim_start_matches("is "));
+                return Some((m, st, rule));
+            }
+        }
+        None
     }
 
     #[allow(clippy::too_many_arguments)]
