@@ -1578,8 +1578,14 @@ impl PositionFinder {
         i: usize,
         part: Span,
     ) -> Option<(IssueMention, Stance, String)> {
+        // The issue starts at most a determiner and a modifier after the verb.
         let after = toks.get(i + 1)?.start;
-        let m = self.mentions.iter().find(|m| m.span.start == after && m.span.end <= part.end)?.clone();
+        let until = toks.get(i + 3).map_or(part.end, |t| t.start);
+        let m = self
+            .mentions
+            .iter()
+            .find(|m| m.span.start >= after && m.span.start <= until && m.span.end <= part.end)?
+            .clone();
         let mut k = toks.iter().position(|t| t.start >= m.span.end)?;
         let mut buf = [0u8; 32];
         if toks.get(k).is_some_and(|t| lower_word(text, t, &mut buf) == "as") {

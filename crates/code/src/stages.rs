@@ -236,14 +236,28 @@ impl StageScratch {
             }
         }
         // An agent span starting right after an actor's words ("Kenya’s president").
+        // Further agents and the capitalised words of a name after them go
+        // with it ("Chinese foreign ministry spokesman Lin Jian").
         let agent_end = |ws: &[u32]| -> Option<(u32, String)> {
-            let last = *ws.iter().max()?;
-            let ag = p.spans.iter().find(|a| {
-                a.active && a.class == Class::Agent && a.words.iter().min().is_some_and(|&m| m == last + 1)
-            })?;
+            let agent_at = |k: u32| {
+                p.spans.iter().find(|a| {
+                    a.active && a.class == Class::Agent && a.words.iter().min().is_some_and(|&m| m == k)
+                })
+            };
+            let mut last = *ws.iter().max()?;
+            let ag = agent_at(last + 1)?;
             let r = lex.roots.get(ag.root as usize)?;
             let code = lex.agents.get(r.data as usize)?.written_code();
-            Some((words.words.get(*ag.words.iter().max()? as usize)?.end, code))
+            last = *ag.words.iter().max()?;
+            while let Some(a) = agent_at(last + 1) {
+                last = *a.words.iter().max()?;
+            }
+            while words.words.get(last as usize + 1).is_some_and(|w| {
+                w.cap == crate::words::Cap::Mid && p.member.get(last as usize + 1).is_none_or(|&m| m == NONE)
+            }) {
+                last += 1;
+            }
+            Some((words.words.get(last as usize)?.end, code))
         };
         // Actors the coder's comma clauses cancelled, when no active span
         // shares a word with them.
