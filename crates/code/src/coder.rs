@@ -19,6 +19,9 @@ pub enum At {
     Forward,
     /// A `DEFAULT:` code.
     Default,
+    /// News rules: a place name (first and last word) standing for its
+    /// country ("struck the city of Kharkiv").
+    Place(u32, u32),
 }
 
 /// One side of an event, before codes are combined.
@@ -138,6 +141,8 @@ pub struct Coder<'a> {
     pub max_gap: usize,
     /// News rules: the part-of-speech tagger that tells verbs from nouns.
     pub tagger: Option<&'a dyad_nlp::tagger::Tagger>,
+    /// News rules: the gazetteer, for a place named as a verb's object.
+    pub gazetteer: Option<&'a dyad_dict::gazetteer::Gazetteer>,
 }
 
 /// A pattern match in progress.
@@ -157,7 +162,7 @@ struct PatMatch {
 
 impl<'a> Coder<'a> {
     pub fn new(lex: &'a Lexicon, options: &'a Options) -> Coder<'a> {
-        Coder { lex, options, max_words: 126, max_gap: usize::MAX, tagger: None }
+        Coder { lex, options, max_words: 126, max_gap: usize::MAX, tagger: None, gazetteer: None }
     }
 
     /// Codes `text[start..end]` (one sentence) on `date`. When `forward` is
@@ -173,6 +178,9 @@ impl<'a> Coder<'a> {
         s: &mut Scratch,
     ) -> Verdict {
         let petrarch = self.options.dialect == Dialect::Petrarch;
+        // News rules: a dateline (`MOSCOW (Reuters) -`) is not part of the sentence.
+        let start =
+            if self.options.news { start + text.get(start..end).map_or(0, news_dateline) } else { start };
         s.words.build(text, start, end, self.max_words, self.options.fbis, petrarch);
         let n = s.words.words.len();
         let prev = std::mem::take(&mut s.forward);
@@ -225,6 +233,7 @@ impl<'a> Coder<'a> {
             p: &s.parse,
             w: &s.words.words,
             words_all: &s.words,
+            text,
             date,
             source: None,
             target: None,
@@ -351,6 +360,52 @@ fn discard_phrase(lex: &Lexicon, words: &Words) -> Option<Verdict> {
     Some(Verdict::Discard { story: d.story, reason: format!("discard phrase {}", d.written) })
 }
 
+/// News rules: the length in bytes of a news dateline opening the sentence
+/// (`MOSCOW (Reuters) - `, `KYIV, Ukraine (AP) — `, `GENEVA — `): an
+/// upper-case place name, optionally a capitalised word after a comma and an
+/// agency in parentheses, then a dash; 0 when there is none.
+pub fn news_dateline(s: &str) -> usize {
+    // Only the sentence's first bytes can hold one.
+    let mut n = s.len().min(72);
+    while !s.is_char_boundary(n) {
+        n -= 1;
+    }
+    let s = &s[..n];
+    if !s.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return 0;
+    }
+    let Some((cut, dash)) = [" - ", " \u{2013} ", " \u{2014} ", " -- "]
+        .iter()
+        .filter_map(|d| s.find(d).map(|i| (i, d.len())))
+        .min_by_key(|&(i, _)| i)
+    else {
+        return 0;
+    };
+    let head = &s[..cut];
+    if head.len() > 60 {
+        return 0;
+    }
+    let (place, agency) = match head.find('(') {
+        Some(i) if head.ends_with(')') => (head[..i].trim(), Some(&head[i + 1..head.len() - 1])),
+        Some(_) => return 0,
+        None => (head.trim(), None),
+    };
+    let mut parts = place.split(',');
+    let first = parts.next().unwrap_or("").trim();
+    let upper = |w: &str| w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase);
+    let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let ok = !first.is_empty()
+        && first.split_whitespace().all(upper)
+        && first.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        && parts.all(|p| !p.trim().is_empty() && p.split_whitespace().all(capitalised))
+        && agency.is_none_or(|a| !a.is_empty() && a.len() <= 30 && a.split_whitespace().all(capitalised));
+    if ok {
+        cut + dash
+    } else {
+        0
+    }
+}
+
 /// A dateline opening the sentence: capitalised words and `:` or `--`
 /// (`CEBU CITY: -- Cordova Mayor ...`).
 fn is_dateline(s: &str) -> bool {
@@ -395,6 +450,8 @@ struct Run<'r, 'a> {
     p: &'r Parse,
     w: &'r [crate::words::CWord],
     words_all: &'r Words,
+    /// The document's text (words' spans point into it).
+    text: &'r str,
     date: Option<Date>,
     source: Option<ActorHit>,
     target: Option<ActorHit>,
@@ -1270,6 +1327,13 @@ impl Run<'_, '_> {
             }
             k += 1;
         }
+        if self.c.options.news {
+            if let Some(t) = self.place_target(verb) {
+                self.target = Some(t);
+                self.regular_target = true;
+                return;
+            }
+        }
         if let Some(a) = null {
             self.target = Some(a);
             self.regular_target = true;
@@ -1324,6 +1388,13 @@ impl Run<'_, '_> {
             }
             return;
         }
+        if self.c.options.news {
+            if let Some(t) = self.place_target(verb) {
+                self.target = Some(t);
+                self.regular_target = true;
+                return;
+            }
+        }
         let mut loc = verb as isize - 1;
         while let Some((found, a)) = self.back_actor(loc) {
             if self.source.as_ref().is_none_or(|s| !a.same(s)) {
@@ -1348,6 +1419,69 @@ impl Run<'_, '_> {
                 self.regular_target = true;
             }
         }
+    }
+
+    /// News rules: a place named as the verb's object ("struck the city of
+    /// Kharkiv", "visited Kerrville", "travelled to Kerrville") stands for its
+    /// country, as TABARI's and PETRARCH's country dictionaries list cities
+    /// under their country. Only right after the verb (over `the`, `city
+    /// of`, `to`): a place after `in`, `near` or `at` is where the event
+    /// happened, not whom it concerns.
+    fn place_target(&self, verb: usize) -> Option<ActorHit> {
+        let gaz = self.c.gazetteer?;
+        let tail =
+            self.p.head_span(verb, Class::Verb).and_then(|s| self.p.spans.get(s as usize))?.tail as usize;
+        let end = self.clause.1.min(self.n().saturating_sub(1));
+        let mut i = tail.max(verb) + 1;
+        let word = |k: usize| self.w.get(k).map_or("", |w| w.text.as_str());
+        if word(i) == "TO" {
+            i += 1;
+        }
+        if word(i) == "THE" {
+            i += 1;
+            if matches!(
+                word(i),
+                "CITY" | "TOWN" | "VILLAGE" | "PORT" | "REGION" | "PROVINCE" | "DISTRICT" | "STATE"
+            ) && word(i + 1) == "OF"
+            {
+                i += 2;
+            } else {
+                return None;
+            }
+        }
+        if i > end || self.wt(i) == WType::Actor || self.words_all.all_caps {
+            return None;
+        }
+        let w = self.w.get(i)?;
+        if w.cap != crate::words::Cap::Mid {
+            return None;
+        }
+        let mut toks: [&str; 6] = [""; 6];
+        let mut k = 0;
+        while k < toks.len() && i + k <= end {
+            let x = &self.w[i + k];
+            toks[k] = self.text.get(x.start as usize..x.end as usize).unwrap_or("");
+            k += 1;
+        }
+        let (len, cands) = gaz.longest_match(&toks[..k])?;
+        let c = cands.iter().find(|c| !c.is_common_word())?;
+        let iso3 = match c.kind {
+            dyad_dict::gazetteer::Kind::Country => gaz.country(c.index)?.iso3(),
+            dyad_dict::gazetteer::Kind::City => gaz.city(c.index)?.country_iso3(),
+            dyad_dict::gazetteer::Kind::Region => gaz.region(c.index)?.country_iso3(),
+        };
+        if iso3.is_empty() {
+            return None;
+        }
+        let last = (i + len - 1) as u32;
+        Some(ActorHit {
+            codes: vec![iso3.to_string()],
+            agent: None,
+            at: At::Place(i as u32, last),
+            mention: None,
+            root: None,
+            agent_root: None,
+        })
     }
 
     fn check_passive(&mut self, verb: usize) -> bool {
@@ -1778,6 +1912,18 @@ pub fn composite(actor: &str, agent: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn news_datelines() {
+        assert_eq!(news_dateline("MOSCOW (Reuters) - Russian forces struck"), 19);
+        assert_eq!(
+            news_dateline("KYIV, Ukraine (AP) \u{2014} Drones hit"),
+            "KYIV, Ukraine (AP) \u{2014} ".len()
+        );
+        assert_eq!(news_dateline("GENEVA - Talks resumed"), 9);
+        assert_eq!(news_dateline("The UN - and its agencies - said"), 0);
+        assert_eq!(news_dateline("US - China talks resumed"), 0);
+    }
 
     #[test]
     fn composite_codes() {

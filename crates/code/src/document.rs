@@ -98,6 +98,7 @@ impl DocCoder<'_> {
         let coder = Coder {
             max_words: MAX_SENTENCE_WORDS + 1,
             tagger: self.tagger,
+            gazetteer: self.stages.map(|st| st.gazetteer.as_ref()),
             ..Coder::new(self.lex, self.options)
         };
         let first_out = out.len();
@@ -257,6 +258,10 @@ impl DocCoder<'_> {
             At::Word(_) => mention_range(c.parse, hit.mention.unwrap_or(0) as usize, word_level)
                 .map(|(a, b)| (c.words.words[a].start, c.words.words[b].end))
                 .unwrap_or((0, 0)),
+            At::Place(x, y) => match (c.words.words.get(x as usize), c.words.words.get(y as usize)) {
+                (Some(x), Some(y)) => (x.start, y.end),
+                _ => (0, 0),
+            },
             At::Forward | At::Default => (0, 0),
         };
         let refers_to = match (hit.at, hit.mention) {

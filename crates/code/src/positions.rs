@@ -1278,8 +1278,25 @@ impl PositionFinder {
             return;
         }
         let Some((mut stance, mut rule)) = base else { return };
+        // Else after the event's target when it follows the verb ("asked the
+        // UN Security Council on Thursday to restore sanctions on Iran").
+        let after_target = || {
+            let t = e.target?;
+            let rest = text.get(e.trigger.end as usize..e.sentence.end.max(e.trigger.end) as usize)?;
+            let r0 = rest.trim_start();
+            let r = ["the ", "a ", "an "].iter().find_map(|d| r0.strip_prefix(d)).unwrap_or(r0);
+            let r = if r0.starts_with(t.text) { r0 } else { r };
+            let skip = rest.len() - r.len();
+            if t.text.is_empty() || !r.starts_with(t.text) {
+                return None;
+            }
+            let from = e.trigger.end + (skip + t.text.len()) as u32;
+            Some(self.near_after(text, from, e.sentence.end.max(from)))
+        };
         let found = match self.first_mention_in(scope).filter(|m| m.span.start < start_limit).cloned() {
             Some(m) => Some(m),
+            None if e.complement.is_none() && after_target().is_some() => after_target()
+                .and_then(|(sc, lim)| self.first_mention_in(sc).filter(|m| m.span.start < lim).cloned()),
             // "voted against it": the issue named before.
             None if is_pronoun_object(scope.of(text)) => self.mention_before(scope.start).cloned(),
             None => None,
@@ -1443,6 +1460,20 @@ impl PositionFinder {
         let mut buf = [0u8; 32];
         let mut i = 0;
         while i < toks.len() {
+            // Labelling: "called the new tariffs “economic bullying”" is what
+            // "the new tariffs are economic bullying" would be.
+            if matches!(
+                lower_word(text, &toks[i], &mut buf),
+                "called" | "calls" | "call" | "branded" | "brands" | "labelled" | "labeled" | "described"
+            ) {
+                if let Some((m, stance, rule)) = self.labelled(text, &toks, i, part) {
+                    if self.subject_is_speaker(text, &toks, i, q) {
+                        self.push_quote_found(text, q, &m, stance, rule, date, source);
+                        i = toks.iter().position(|t| t.start >= m.span.end).unwrap_or(toks.len()).max(i + 1);
+                        continue;
+                    }
+                }
+            }
             let hit = table.set.at(text, &toks, i).find_map(|(n, v)| match v {
                 Val::Head(c) => table.cues.get(c as usize).map(|cue| (n, *cue)),
                 _ => None,
@@ -1535,6 +1566,46 @@ impl PositionFinder {
             i += n;
         }
         self.toks = toks;
+    }
+
+    /// A labelling verb at `toks[i]` with the issue right after it and a
+    /// label after the issue that a predicate cue names ("called the
+    /// proposal a trap" as "the proposal is a trap").
+    fn labelled(
+        &self,
+        text: &str,
+        toks: &[Tok],
+        i: usize,
+        part: Span,
+    ) -> Option<(IssueMention, Stance, String)> {
+        // The issue starts at most a determiner and a modifier after the verb.
+        let after = toks.get(i + 1)?.start;
+        let until = toks.get(i + 3).map_or(part.end, |t| t.start);
+        let m = self
+            .mentions
+            .iter()
+            .find(|m| m.span.start >= after && m.span.start <= until && m.span.end <= part.end)?
+            .clone();
+        let mut k = toks.iter().position(|t| t.start >= m.span.end)?;
+        let mut buf = [0u8; 32];
+        if toks.get(k).is_some_and(|t| lower_word(text, t, &mut buf) == "as") {
+            k += 1;
+        }
+        let mut label = String::from("is");
+        let mut n = 0;
+        while let Some(t) = toks.get(k + n).filter(|t| !is_break_tok(text, t)) {
+            if n == 4 {
+                break;
+            }
+            label.push(' ');
+            label.push_str(lower_word(text, t, &mut buf));
+            n += 1;
+            if let Some(st) = cues::predicate_stance(&label) {
+                let rule = format!("labelled \"{}\"", label.trim_start_matches("is "));
+                return Some((m, st, rule));
+            }
+        }
+        None
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -12,6 +12,10 @@ use super::issues::{tokens, PhraseSet, Val};
 use super::Stance;
 
 const FOR_VERBS: &[&str] = &[
+    "defend",
+    "defends",
+    "defended",
+    "defending",
     "support",
     "supports",
     "supported",
@@ -337,6 +341,12 @@ const AGAINST_PREDICATES: &[&str] = &[
     "is a betrayal",
     "was a betrayal",
     "is economic bullying",
+    "is a trap",
+    "was a trap",
+    "is protectionism",
+    "was protectionism",
+    "is blackmail",
+    "is a farce",
 ];
 
 const FOR_PREDICATES: &[&str] = &[
@@ -417,6 +427,17 @@ pub(crate) fn table() -> &'static CueTable {
         }
         CueTable { set, cues }
     })
+}
+
+/// The stance of a whole predicate cue ("is economic bullying"), if it is one.
+pub(crate) fn predicate_stance(phrase: &str) -> Option<Stance> {
+    if AGAINST_PREDICATES.contains(&phrase) {
+        Some(Stance::Against)
+    } else if FOR_PREDICATES.contains(&phrase) {
+        Some(Stance::For)
+    } else {
+        None
+    }
 }
 
 /// A negation word ("not", "never", the `t` of "n't").

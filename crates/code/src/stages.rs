@@ -78,6 +78,11 @@ struct Mention {
     refers: Option<Span>,
     /// For a pronoun: the antecedent carried from the previous sentence.
     forward: Option<String>,
+    /// The end of the mention with an agent right after it ("Kenya’s
+    /// president"): where its clause's predicate starts.
+    np_end: u32,
+    /// The code with that agent ("KENGOV").
+    np_code: Option<String>,
 }
 
 /// An event record of the document with what the stages found for it.
@@ -105,6 +110,9 @@ pub struct StageScratch {
     position_buf: Vec<Position>,
     places: DocPlaces,
     mentions: Vec<Mention>,
+    /// Actor mentions inside comma clauses the coder set aside (", while
+    /// France backed them"): subjects for the positions' narrative reading only.
+    aside_mentions: Vec<Mention>,
     mention_spans: Vec<Span>,
     /// "he", "she" the coder left unresolved (no antecedent in their sentence).
     pronouns: Vec<Span>,
@@ -207,6 +215,7 @@ impl StageScratch {
         self.dated.clear();
         self.places.clear();
         self.mentions.clear();
+        self.aside_mentions.clear();
         self.pronouns.clear();
         self.events.clear();
         self.pending.clear();
@@ -226,25 +235,98 @@ impl StageScratch {
                 self.pronouns.push(span);
             }
         }
+        // An agent span starting right after an actor's words ("Kenya’s president").
+        // Further agents and the capitalised words of a name after them go
+        // with it ("Chinese foreign ministry spokesman Lin Jian").
+        let agent_end = |ws: &[u32]| -> Option<(u32, String)> {
+            let agent_at = |k: u32| {
+                p.spans.iter().find(|a| {
+                    a.active && a.class == Class::Agent && a.words.iter().min().is_some_and(|&m| m == k)
+                })
+            };
+            let mut last = *ws.iter().max()?;
+            let ag = agent_at(last + 1)?;
+            let r = lex.roots.get(ag.root as usize)?;
+            let code = lex.agents.get(r.data as usize)?.written_code();
+            last = *ag.words.iter().max()?;
+            while let Some(a) = agent_at(last + 1) {
+                last = *a.words.iter().max()?;
+            }
+            while words.words.get(last as usize + 1).is_some_and(|w| {
+                w.cap == crate::words::Cap::Mid && p.member.get(last as usize + 1).is_none_or(|&m| m == NONE)
+            }) {
+                last += 1;
+            }
+            Some((words.words.get(last as usize)?.end, code))
+        };
+        // Actors the coder's comma clauses cancelled, when no active span
+        // shares a word with them.
+        for sp in p.spans.iter().filter(|s| !s.active && s.class == Class::Actor && s.reference.is_none()) {
+            let inside = |w: u32| p.subords.iter().any(|g| g.active && g.start < w && w <= g.end);
+            if !sp.words.iter().all(|&w| inside(w))
+                || p.spans.iter().any(|o| o.active && o.words.iter().any(|w| sp.words.contains(w)))
+            {
+                continue;
+            }
+            let Some(span) = span_of(&sp.words) else { continue };
+            let Some(code) = actor_code(lex, sp.root, date) else { continue };
+            if self.aside_mentions.last().is_some_and(|m| m.span.end > span.start) {
+                continue;
+            }
+            let (np_end, np_code) = agent_end(&sp.words)
+                .map_or((span.end, None), |(e, a)| (e, Some(crate::coder::composite(code, Some(&a)))));
+            self.aside_mentions.push(Mention {
+                span,
+                code: code.to_string(),
+                refers: None,
+                forward: None,
+                np_end,
+                np_code,
+            });
+        }
         for sp in p.spans.iter().filter(|s| s.active && s.class == Class::Actor) {
             let Some(span) = span_of(&sp.words) else { continue };
             match sp.reference {
                 None => {
                     let Some(code) = actor_code(lex, sp.root, date) else { continue };
-                    self.mentions.push(Mention { span, code: code.to_string(), refers: None, forward: None });
+                    let (np_end, np_code) = agent_end(&sp.words).map_or((span.end, None), |(e, a)| {
+                        (e, Some(crate::coder::composite(code, Some(&a))))
+                    });
+                    self.mentions.push(Mention {
+                        span,
+                        code: code.to_string(),
+                        refers: None,
+                        forward: None,
+                        np_end,
+                        np_code,
+                    });
                 }
                 Some(Reference::Word(k)) => {
                     let Some(&m) = p.member.get(k as usize).filter(|&&m| m != NONE) else { continue };
                     let Some(target) = p.spans.get(m as usize) else { continue };
                     let Some(code) = actor_code(lex, target.root, date) else { continue };
                     let refers = span_of(&target.words);
-                    self.mentions.push(Mention { span, code: code.to_string(), refers, forward: None });
+                    self.mentions.push(Mention {
+                        span,
+                        code: code.to_string(),
+                        refers,
+                        forward: None,
+                        np_end: span.end,
+                        np_code: None,
+                    });
                 }
                 Some(Reference::Forward) => {
                     let Some(root) = p.forward.root else { continue };
                     let Some(code) = actor_code(lex, root, date) else { continue };
                     let forward = Some(p.forward.text.clone());
-                    self.mentions.push(Mention { span, code: code.to_string(), refers: None, forward });
+                    self.mentions.push(Mention {
+                        span,
+                        code: code.to_string(),
+                        refers: None,
+                        forward,
+                        np_end: span.end,
+                        np_code: None,
+                    });
                 }
             }
         }
@@ -725,9 +807,11 @@ impl StageScratch {
             // reported speech: the stance cues after the subject, whose own
             // subject must be that actor, give its stance even where the
             // coder codes no event (no target).
-            let mut narrative: Vec<(usize, [Span; 1])> = Vec::new();
+            let mut narrative: Vec<(&Mention, [Span; 1])> = Vec::new();
             let mut last_clause = u32::MAX;
-            for (k, m) in self.mentions.iter().enumerate() {
+            let mut subjects: Vec<&Mention> = self.mentions.iter().chain(&self.aside_mentions).collect();
+            subjects.sort_by_key(|m| m.span.start);
+            for (k, &m) in subjects.iter().enumerate() {
                 let info = sentence_of(seg, m.span.start);
                 let before = text.get(info.start as usize..m.span.start as usize).unwrap_or("");
                 // The clause the mention opens: from the sentence start or the last
@@ -746,7 +830,7 @@ impl StageScratch {
                     continue;
                 }
                 last_clause = at;
-                let rest = text.get(m.span.end as usize..info.end as usize).unwrap_or("");
+                let rest = text.get(m.np_end as usize..info.end as usize).unwrap_or("");
                 // Questions hold no stance ("asked if Trump intended to offer ...").
                 if rest.contains('?')
                     || rest.split(|c: char| !c.is_alphabetic()).any(|w| w == "if" || w == "whether")
@@ -757,15 +841,31 @@ impl StageScratch {
                     .iter()
                     .filter_map(|o| rest.find(o))
                     .min()
-                    .map_or(info.end.max(m.span.end), |i| m.span.end + i as u32);
-                narrative.push((k, [Span { start: m.span.end, end }]));
+                    .map_or(info.end.max(m.np_end), |i| m.np_end + i as u32);
+                // A compound subject ("Russia and China oppose ..."): every
+                // conjunct holds the stance, read after the last one.
+                let mut subj = vec![m];
+                let mut subj_end = m.np_end;
+                for &n in subjects.iter().skip(k + 1) {
+                    if n.span.start >= end || n.code == m.code {
+                        break;
+                    }
+                    let gap = text.get(subj_end as usize..n.span.start as usize).unwrap_or("x").trim();
+                    if !matches!(gap, "and" | "," | ", and") {
+                        break;
+                    }
+                    subj.push(n);
+                    subj_end = n.np_end;
+                }
+                for j in subj {
+                    narrative.push((j, [Span { start: subj_end, end }]));
+                }
             }
-            for (k, part) in &narrative {
-                let m = &self.mentions[*k];
+            for (m, part) in &narrative {
                 let words = m.refers.unwrap_or(m.span).of(text);
                 q_in.push(QuoteIn {
                     id: "",
-                    speaker: Holder { code: &m.code, text: words },
+                    speaker: Holder { code: m.np_code.as_deref().unwrap_or(&m.code), text: words },
                     parts: part,
                     date: None,
                 });
