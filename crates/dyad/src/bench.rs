@@ -6,11 +6,14 @@ use std::time::Instant;
 
 use anyhow::Context;
 
+use crate::bench_nlp::{cpu_seconds, documents};
+
 /// Options of `dyad bench`.
 pub struct BenchArgs {
     /// Time the coder: raw text → events with the dictionaries.
     pub code: bool,
-    /// Text: a CoNLL-U file (its `# text =` lines, documents at `# newdoc`) or plain text.
+    /// Text: a CoNLL-U file (its `# text =` lines, documents at `# newdoc`),
+    /// JSON Lines (`text`) or plain text (one document), as [`documents`] reads it.
     pub text: Option<PathBuf>,
     pub dict: Vec<PathBuf>,
     /// Least time to measure, in seconds.
@@ -22,45 +25,6 @@ pub struct BenchArgs {
 /// The UD English-EWT test set in `../shared`, if it is there.
 pub fn default_text() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ud/UD_English-EWT/en_ewt-ud-test.conllu")
-}
-
-/// Documents from a CoNLL-U file's `# text =` lines, or one per paragraph of plain text.
-fn documents(path: &Path) -> anyhow::Result<Vec<dyad_text::Document>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    let mut docs = Vec::new();
-    if path.extension().is_some_and(|e| e == "conllu") {
-        let mut cur = String::new();
-        for line in text.lines() {
-            if line.starts_with("# newdoc") && !cur.is_empty() {
-                docs.push(dyad_text::Document::new(format!("d{}", docs.len()), std::mem::take(&mut cur)));
-            }
-            if let Some(t) = line.strip_prefix("# text = ") {
-                cur.push_str(t);
-                cur.push('\n');
-            }
-        }
-        if !cur.is_empty() {
-            docs.push(dyad_text::Document::new(format!("d{}", docs.len()), cur));
-        }
-    } else {
-        for (i, p) in text.split("\n\n").filter(|p| !p.trim().is_empty()).enumerate() {
-            docs.push(dyad_text::Document::new(format!("d{i}"), p.to_string()));
-        }
-    }
-    Ok(docs)
-}
-
-/// CPU time this process has used (user + system), in seconds, where the
-/// system tells it (Linux `/proc`); on a busy machine this, not the wall
-/// clock, measures one core.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which is in parentheses): utime is the
-    // 12th and stime the 13th of them, in clock ticks (100 per second).
-    let rest = stat.rsplit_once(')')?.1;
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
-    Some(ticks / 100.0)
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<serde_json::Value> {
