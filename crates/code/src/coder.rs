@@ -1643,26 +1643,15 @@ impl Run<'_, '_> {
         pattern: Option<u32>,
         matched: &[u32],
     ) {
-        // `[:075]`: no event from source to target, only the reverse one.
-        if !code.main.is_empty() {
+        // A paired code (`032:033`) also gives the reverse event; an empty
+        // side (`[:075]`) gives none in its direction.
+        let directions = [(s, t, Some(code.main.as_str())), (t, s, code.pair.as_deref())];
+        for (from, to, c) in directions {
+            let Some(c) = c.filter(|c| !c.is_empty()) else { continue };
             self.events.push(Raw {
-                source: s.clone(),
-                target: t.clone(),
-                code: code.main.clone(),
-                subordinate: code.subordinate,
-                dominant: code.dominant,
-                verb: verb as u32,
-                pattern,
-                matched: matched.to_vec(),
-                nominal: None,
-                notes: self.notes.clone(),
-            });
-        }
-        if let Some(pair) = &code.pair {
-            self.events.push(Raw {
-                source: t.clone(),
-                target: s.clone(),
-                code: pair.clone(),
+                source: from.clone(),
+                target: to.clone(),
+                code: c.to_string(),
                 subordinate: code.subordinate,
                 dominant: code.dominant,
                 verb: verb as u32,
