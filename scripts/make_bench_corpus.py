@@ -3,7 +3,7 @@
 `dyad ingest`, from the sentences of the UD English treebanks in ../shared
 (GUM news documents and EWT). Not shipped; for benchmarks only.
 
-  python3 scripts/make_bench_corpus.py --docs 10000 --out /tmp/bench-corpus
+  python3 scripts/make_bench_corpus.py --docs 10000 --out target/bench-corpus
 
 writes OUT/txt/NNNNN.txt (one document per file) and OUT/docs.jsonl (the same
 documents with ids, dates, sources and URLs).

@@ -6,7 +6,7 @@ breaks at `# newpar`), repeated until there are N, each repeat with its own
 id, date and source and its sentences rotated so that no two documents are
 the same text. Not shipped; for benchmarks only. Write it outside the repo:
 
-  python3 scripts/make_ud_corpus.py --docs 10000 --out /tmp/ud-corpus.jsonl
+  python3 scripts/make_ud_corpus.py --docs 10000 --out target/ud-corpus.jsonl
 """
 
 import argparse

@@ -2,9 +2,9 @@
 //! stand-in coder.
 //!
 //! ```sh
-//! python3 scripts/make_bench_corpus.py --docs 10000 --out /tmp/bench-corpus
-//! cargo run --release -p dyad-store --example ingest_bench -- /tmp/bench-corpus/docs.jsonl 0
-//! cargo run --release -p dyad-store --example ingest_bench -- /tmp/bench-corpus/docs.jsonl 20
+//! python3 scripts/make_bench_corpus.py --docs 10000 --out target/bench-corpus
+//! cargo run --release -p dyad-store --example ingest_bench -- target/bench-corpus/docs.jsonl 0
+//! cargo run --release -p dyad-store --example ingest_bench -- target/bench-corpus/docs.jsonl 20
 //! ```
 //!
 //! The second argument is how many extra times the stand-in coder segments
